@@ -1,0 +1,100 @@
+"""llmwise: the typed Python SDK for the LLMWise multi-model LLM API.
+
+    from llmwise import LLMWise
+
+    client = LLMWise()  # reads LLMWISE_API_KEY
+    answer = client.chat.create(model="auto", messages=[{"role": "user", "content": "Hi"}])
+    print(answer.content)
+
+Names load on first use, so `import llmwise` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._base_client import DEFAULT_BASE_URL, APIResponse
+    from ._client import AsyncLLMWise, LLMWise
+    from ._exceptions import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        IncompleteStreamError,
+        InsufficientCreditsError,
+        InternalServerError,
+        LLMWiseError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        RateLimitInfo,
+        ServerStreamError,
+        StreamError,
+        StreamTimeoutError,
+        UnprocessableEntityError,
+    )
+    from ._streaming import AsyncStream, Stream
+
+__all__ = [
+    "__version__",
+    "LLMWise",
+    "AsyncLLMWise",
+    "DEFAULT_BASE_URL",
+    "APIResponse",
+    "Stream",
+    "AsyncStream",
+    "LLMWiseError",
+    "APIError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIStatusError",
+    "APIResponseValidationError",
+    "BadRequestError",
+    "AuthenticationError",
+    "InsufficientCreditsError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "RateLimitInfo",
+    "InternalServerError",
+    "StreamError",
+    "ServerStreamError",
+    "IncompleteStreamError",
+    "StreamTimeoutError",
+]
+
+_LAZY = {
+    "LLMWise": "._client",
+    "AsyncLLMWise": "._client",
+    "DEFAULT_BASE_URL": "._base_client",
+    "APIResponse": "._base_client",
+    "Stream": "._streaming",
+    "AsyncStream": "._streaming",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # PEP 562: httpx and pydantic are imported only when a name that needs them is first used.
+    module = _LAZY.get(name)
+    if module is None and name in __all__:
+        module = "._exceptions"
+    if module is None:
+        raise AttributeError(f"module 'llmwise' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,335 @@
+"""The errors the SDK raises: one base class, then connection, status and stream errors.
+
+Every error keeps what a caller needs to act on it (status, server message, request id, body,
+headers, and for streams the text received before the failure) and nothing that could leak the API
+key: the httpx request (whose headers carry it) is kept on the instance but dropped when pickled.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "LLMWiseError",
+    "APIError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "InsufficientCreditsError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIResponseValidationError",
+    "StreamError",
+    "ServerStreamError",
+    "IncompleteStreamError",
+    "StreamTimeoutError",
+    "RateLimitInfo",
+]
+
+
+class RateLimitInfo:
+    """The `X-RateLimit-*` headers of a response (`reset` is seconds until the window resets)."""
+
+    __slots__ = ("limit", "remaining", "reset")
+
+    def __init__(self, limit: int | None, remaining: int | None, reset: float | None) -> None:
+        self.limit = limit
+        self.remaining = remaining
+        self.reset = reset
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> RateLimitInfo:
+        """Read the rate-limit headers; absent or malformed values become None."""
+        return cls(
+            _int_or_none(headers.get("x-ratelimit-limit")),
+            _int_or_none(headers.get("x-ratelimit-remaining")),
+            _float_or_none(headers.get("x-ratelimit-reset")),
+        )
+
+    def __repr__(self) -> str:
+        return f"RateLimitInfo(limit={self.limit}, remaining={self.remaining}, reset={self.reset})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RateLimitInfo):
+            return NotImplemented
+        return (self.limit, self.remaining, self.reset) == (other.limit, other.remaining, other.reset)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class LLMWiseError(Exception):
+    """Base class of every error raised by the llmwise SDK.
+
+    `status_code`, `message` and `payload` are the attributes the 0.1 client's single error class
+    had, so code written for it keeps working.
+    """
+
+    message: str
+    """What went wrong, in words (the server's own message for HTTP errors)."""
+    status_code: int | None
+    """The HTTP (or in-stream) status code, when there is one."""
+    body: Any
+    """The parsed JSON error body (or its text) when the server sent one."""
+    request_id: str | None
+    """The server's request id (`X-Request-Id` header or `request_id` in the body), for support."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        body: Any = None,
+        request: httpx.Request | None = None,
+        response: httpx.Response | None = None,
+        headers: Mapping[str, str] | None = None,
+        request_id: str | None = None,
+        partial_text: str = "",
+        events: list[Any] | None = None,
+        refunded: bool | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.body = body
+        self.request = request
+        self.response = response
+        self.headers: dict[str, str] = dict(headers) if headers is not None else {}
+        self.request_id = request_id
+        self.partial_text = partial_text
+        self.events: list[Any] = events if events is not None else []
+        self.refunded = refunded
+        self.retry_after = retry_after
+
+    @property
+    def payload(self) -> Any:
+        """The error body, under the name the 0.1 client used."""
+        return self.body
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.request_id:
+            parts.append(f"(request_id: {self.request_id})")
+        return " ".join(parts)
+
+    def __repr__(self) -> str:
+        fields = [repr(self.message)]
+        if self.status_code is not None:
+            fields.append(f"status_code={self.status_code}")
+        if self.request_id:
+            fields.append(f"request_id={self.request_id!r}")
+        return f"{type(self).__name__}({', '.join(fields)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The httpx request/response carry the Authorization header: never pickle them.
+        state = {k: v for k, v in self.__dict__.items() if k not in ("request", "response")}
+        return (_rebuild_error, (type(self), self.message, state))
+
+
+def _rebuild_error(cls: type[LLMWiseError], message: str, state: dict[str, Any]) -> LLMWiseError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(state)
+    err.request = None
+    err.response = None
+    return err
+
+
+class APIError(LLMWiseError):
+    """An error talking to the API (as opposed to a bad argument caught before sending)."""
+
+
+class APIConnectionError(APIError):
+    """The server could not be reached, or the connection broke."""
+
+
+class APITimeoutError(APIConnectionError):
+    """The request (or a stream, between two chunks) timed out."""
+
+
+class APIResponseValidationError(APIError):
+    """The server answered 2xx with a body that is not the JSON shape the SDK expects."""
+
+
+class APIStatusError(APIError):
+    """The server answered with an HTTP error status (4xx or 5xx)."""
+
+    status_code: int
+
+    @property
+    def rate_limit(self) -> RateLimitInfo:
+        """The `X-RateLimit-*` headers sent with this error."""
+        return RateLimitInfo.from_headers(self.headers)
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was invalid; `message` says which field and why."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing, malformed or revoked."""
+
+
+class InsufficientCreditsError(APIStatusError):
+    """402: the account has too few credits (or no plan) for this request."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource (or endpoint)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the current state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was well-formed but semantically invalid."""
+
+
+class RateLimitError(APIStatusError):
+    """429: rate limited. `retry_after` says how long the server asked to wait, in seconds."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server (or every upstream model) failed."""
+
+
+class StreamError(APIError):
+    """A stream ended abnormally. `partial_text` and `events` hold what arrived before the failure."""
+
+
+class ServerStreamError(StreamError):
+    """The server sent an error event in the stream (`status_code`, `refunded` say what and whether
+    the credits were given back)."""
+
+
+class IncompleteStreamError(StreamError, APIConnectionError):
+    """The connection broke, or the stream ended without its closing `done` event."""
+
+
+class StreamTimeoutError(IncompleteStreamError, APITimeoutError):
+    """No data arrived on a stream within the read timeout."""
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: InsufficientCreditsError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_error_class(status: int) -> type[APIStatusError]:
+    """The error class for an HTTP status."""
+    if status >= 500:
+        return InternalServerError
+    return _STATUS_ERRORS.get(status, APIStatusError)
+
+
+def error_message(body: Any, fallback: str) -> str:
+    """The server's message: body `error` (string or `{message}`), else `detail`, else the text."""
+    if isinstance(body, Mapping):
+        for key in ("error", "detail", "message"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+            if isinstance(value, Mapping) and isinstance(value.get("message"), str):
+                return str(value["message"])
+            if isinstance(value, list) and value:
+                # FastAPI validation errors: a list of {loc, msg}.
+                return "; ".join(_describe_detail(item) for item in value)
+    if isinstance(body, str) and body.strip():
+        return body.strip()[:1000]
+    return fallback
+
+
+def _describe_detail(item: Any) -> str:
+    if isinstance(item, Mapping) and "msg" in item:
+        loc = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
+        return f"{loc}: {item['msg']}" if loc else str(item["msg"])
+    return str(item)
+
+
+def parse_retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait from `retry-after-ms` or `Retry-After` (seconds or an HTTP date)."""
+    ms = _float_or_none(headers.get("retry-after-ms"))
+    if ms is not None and ms >= 0:
+        return ms / 1000.0
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    seconds = _float_or_none(raw)
+    if seconds is not None:
+        return max(seconds, 0.0)
+    parsed = email.utils.parsedate_tz(raw)
+    if parsed is None:
+        return None
+    return max(email.utils.mktime_tz(parsed) - time.time(), 0.0)
+
+
+def make_status_error(response: httpx.Response) -> APIStatusError:
+    """Build the status error for a response whose body has already been read."""
+    text = response.text
+    body: Any
+    try:
+        body = json.loads(text) if text else None
+    except ValueError:
+        body = text
+    status = response.status_code
+    headers = dict(response.headers)
+    request_id = headers.get("x-request-id")
+    if request_id is None and isinstance(body, Mapping) and isinstance(body.get("request_id"), str):
+        request_id = body["request_id"]
+    reason = response.reason_phrase or "HTTP error"
+    message = f"Error code: {status} - {error_message(body, reason)}"
+    cls = status_error_class(status)
+    return cls(
+        message,
+        status_code=status,
+        body=body,
+        request=response.request,
+        response=response,
+        headers=headers,
+        request_id=request_id,
+        retry_after=parse_retry_after(headers),
+    )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        return None
+
+
+def _float_or_none(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        result = float(value)
+    except ValueError:
+        return None
+    return result if result == result and result not in (float("inf"), float("-inf")) else None

@@ -1,0 +1,171 @@
+"""Incremental Server-Sent Events decoder.
+
+Implements the parsing rules of the WHATWG HTML "server-sent events" section
+(https://html.spec.whatwg.org/multipage/server-sent-events.html) on top of raw
+bytes delivered in arbitrary chunks, with one documented deviation at end of
+stream (see :meth:`SSEDecoder.flush`).
+"""
+
+from __future__ import annotations
+
+import json as _json
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["SSEDecoder", "ServerSentEvent"]
+
+_BOM = b"\xef\xbb\xbf"
+_LF = 0x0A
+_CR = 0x0D
+
+
+@dataclass(slots=True)
+class ServerSentEvent:
+    """One dispatched server-sent event."""
+
+    event: str | None = None
+    """The ``event:`` field, or ``None`` when absent (meaning the default type "message")."""
+    data: str = ""
+    """The ``data:`` lines joined with ``"\\n"``."""
+    id: str | None = None
+    """The ``id:`` field given in this event's block, if any."""
+    retry: int | None = None
+    """The ``retry:`` field of this event's block, if it was a valid integer."""
+
+    def json(self) -> Any:
+        """Return ``json.loads(self.data)``."""
+        return _json.loads(self.data)
+
+
+class SSEDecoder:
+    """Incremental SSE decoder: feed it bytes in any chunking, get complete events back.
+
+    Never raises on malformed input; undecodable UTF-8 becomes U+FFFD.
+    """
+
+    __slots__ = (
+        "_bom_buf",
+        "_data",
+        "_event",
+        "_id",
+        "_pending",
+        "_retry",
+        "_skip_lf",
+        "last_event_id",
+        "retry",
+    )
+
+    def __init__(self) -> None:
+        self.last_event_id: str = ""
+        """The last event ID seen on the stream; persists across events, as the spec requires."""
+        self.retry: int | None = None
+        """The last valid ``retry:`` value seen on the stream (the reconnection time in ms)."""
+        # Bytes seen so far while we cannot yet tell whether the stream starts with a BOM
+        # (it may be split across chunks); None once that has been decided.
+        self._bom_buf: bytes | None = b""
+        # Pieces of the current unterminated line. Kept as a list and joined only once the
+        # line ends, so a huge line spread over many chunks costs linear time.
+        self._pending: list[bytes] = []
+        # The previous chunk ended in CR: a LF at the start of the next chunk is the second
+        # half of a CRLF, not a separate (blank, event-dispatching) line.
+        self._skip_lf = False
+        self._data: list[str] = []
+        self._event: str | None = None
+        self._id: str | None = None
+        self._retry: int | None = None
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        """Consume ``chunk`` and return the events it completed (possibly none)."""
+        if not chunk:
+            return []
+        if self._bom_buf is not None:
+            buf = self._bom_buf + chunk
+            if len(buf) < len(_BOM) and _BOM.startswith(buf):
+                self._bom_buf = buf
+                return []
+            self._bom_buf = None
+            chunk = buf[len(_BOM) :] if buf.startswith(_BOM) else buf
+            if not chunk:
+                return []
+        if self._skip_lf:
+            self._skip_lf = False
+            if chunk[0] == _LF:
+                chunk = chunk[1:]
+                if not chunk:
+                    return []
+
+        # bytes.splitlines splits on exactly LF, CR and CRLF (unlike str.splitlines).
+        lines = chunk.splitlines(keepends=True)
+        tail = lines[-1]
+        last = tail[-1]
+        unterminated = False
+        if last == _CR:
+            self._skip_lf = True
+        elif last != _LF:
+            if len(lines) == 1:
+                self._pending.append(tail)
+                return []
+            lines.pop()
+            unterminated = True
+        pending = self._pending
+        if pending:
+            pending.append(lines[0])
+            lines[0] = b"".join(pending)
+            pending.clear()
+        if unterminated:
+            pending.append(tail)
+        return self._process(lines)
+
+    def flush(self) -> list[ServerSentEvent]:
+        """Signal end of stream and return any event still pending.
+
+        Deliberate, lenient deviation from the spec (which discards an incomplete event at
+        end of stream): if the pending, not yet dispatched event has data from *complete*
+        lines (terminated by a line break), it is dispatched. An unterminated trailing
+        partial line is discarded, since it is most likely a cut-off frame.
+
+        Afterwards the decoder is reset for a new stream, keeping :attr:`last_event_id`
+        and :attr:`retry`.
+        """
+        self._pending.clear()
+        self._skip_lf = False
+        # A new stream may start with its own BOM.
+        self._bom_buf = b""
+        events = self._process([b"\n"]) if self._data else []
+        self._event = self._id = self._retry = None
+        return events
+
+    def _process(self, lines: list[bytes]) -> list[ServerSentEvent]:
+        # Fields are matched on bytes and only values are decoded: ":", " " and the ASCII
+        # field names cannot occur inside a multi-byte UTF-8 sequence, so this is equivalent
+        # to decoding first, and cheaper.
+        events: list[ServerSentEvent] = []
+        data = self._data
+        for raw in lines:
+            line = raw.rstrip(b"\r\n")
+            if not line:
+                if data:
+                    events.append(ServerSentEvent(self._event, "\n".join(data), self._id, self._retry))
+                    data.clear()
+                self._event = self._id = self._retry = None
+                continue
+            name, _, value = line.partition(b":")
+            if not name:
+                continue  # comment
+            if value[:1] == b" ":
+                value = value[1:]
+            if name == b"data":
+                data.append(value.decode("utf-8", "replace"))
+            elif name == b"event":
+                # The spec does not distinguish an empty event type from an absent one.
+                self._event = value.decode("utf-8", "replace") or None
+            elif name == b"id":
+                if b"\0" not in value:
+                    self._id = self.last_event_id = value.decode("utf-8", "replace")
+            elif name == b"retry" and value.isdigit():  # bytes.isdigit is ASCII-only
+                try:
+                    self._retry = self.retry = int(value)
+                except ValueError:
+                    # Beyond sys.get_int_max_str_digits(): ignore rather than raise.
+                    pass
+        return events

@@ -1,0 +1,421 @@
+"""Typed event streams over SSE: `Stream` and `AsyncStream`.
+
+A stream ends in exactly one of three ways: normally (a `done` event or `data: [DONE]`), with an
+error event from the server (raised as `ServerStreamError`), or broken (the connection dropped, or
+the body ended before `done`: raised as `IncompleteStreamError`). Whatever arrived before a failure
+stays readable on the error (`partial_text`) and on the stream (`text`, `get_partial()`).
+
+The connection is released when the stream is exhausted, closed, left through its context manager,
+abandoned by `break` (the generator behind iteration is closed when dropped) or cancelled. On the
+`done` event, the rest of the body (normally just `[DONE]`) is read and the connection released
+*before* the event is handed over, so `break`ing on `done`, as the 0.1 examples do, leaks nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
+
+from ._exceptions import IncompleteStreamError, RateLimitInfo, ServerStreamError, StreamTimeoutError
+from ._sse import SSEDecoder
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from ._base_client import APIClient, AsyncAPIClient, Operation
+
+__all__ = ["Stream", "AsyncStream", "Accumulator", "StreamState"]
+
+log = logging.getLogger("llmwise")
+
+EventT = TypeVar("EventT")
+EventT_co = TypeVar("EventT_co", covariant=True)
+
+_NEED_MORE = object()
+_END = object()
+
+
+class Accumulator(Generic[EventT]):
+    """Builds the running state of a stream (text so far, final result) from its events."""
+
+    def add(self, event: EventT) -> None:
+        """Take in one event."""
+
+    @property
+    def text(self) -> str:
+        """The main text received so far."""
+        return ""
+
+
+class StreamState(Generic[EventT]):
+    """The I/O-free part of a stream: bytes in, typed events and end-of-stream verdicts out."""
+
+    __slots__ = (
+        "_decoder",
+        "_factory",
+        "_parse",
+        "accumulator",
+        "done_seen",
+        "eof",
+        "event_count",
+        "finished",
+        "pending",
+        "skipped",
+    )
+
+    def __init__(
+        self, parse: Callable[[dict[str, Any]], EventT], accumulator: Callable[[], Accumulator[EventT]]
+    ) -> None:
+        self._parse = parse
+        self._factory = accumulator
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything (a retried request starts a fresh stream)."""
+        self._decoder = SSEDecoder()
+        self.accumulator: Accumulator[EventT] = self._factory()
+        self.pending: deque[EventT] = deque()
+        self.skipped: list[str] = []
+        self.finished = False  # `data: [DONE]` seen
+        self.eof = False
+        self.done_seen = False
+        self.event_count = 0
+
+    def feed(self, chunk: bytes) -> None:
+        """Decode a chunk of the body; complete events are queued."""
+        for sse in self._decoder.feed(chunk):
+            self._on_data(sse.data)
+
+    def feed_eof(self) -> None:
+        """The body ended."""
+        for sse in self._decoder.flush():
+            self._on_data(sse.data)
+        self.eof = True
+
+    def _on_data(self, data: str) -> None:
+        if self.finished or not data:
+            return
+        if data == "[DONE]":
+            self.finished = True
+            return
+        try:
+            obj = json.loads(data)
+        except ValueError:
+            obj = None
+        if not isinstance(obj, dict):
+            # The 0.1 client skipped such frames too; keep them for inspection instead of failing
+            # a stream whose remaining events are fine.
+            log.warning("Skipping a malformed stream frame: %.200r", data)
+            self.skipped.append(data)
+            return
+        event = self._parse(obj)
+        self.accumulator.add(event)
+        self.pending.append(event)
+
+    @property
+    def ready(self) -> bool:
+        """Whether an event (or the end) can be handed out without reading more."""
+        return bool(self.pending) or self.finished or self.eof
+
+    def pop(self) -> Any:
+        """The next event, `_END`, or `_NEED_MORE`; raises for error events and broken streams."""
+        if self.pending:
+            event = self.pending.popleft()
+            self.event_count += 1
+            kind = getattr(event, "stream_kind", None)
+            if kind == "error":
+                raise self.server_error(event)
+            if kind == "done":
+                self.done_seen = True
+            return event
+        if self.finished or (self.eof and self.done_seen):
+            return _END
+        if self.eof:
+            raise self.incomplete("The stream ended before its final 'done' event.")
+        return _NEED_MORE
+
+    def server_error(self, event: Any) -> ServerStreamError:
+        """The error to raise for an error event from the server."""
+        status = getattr(event, "status_code", None)
+        refunded = getattr(event, "refunded", None)
+        message = getattr(event, "error", None) or "The server reported an error in the stream"
+        text = f"Stream error{f' {status}' if status else ''}: {message}"
+        if refunded:
+            text += " (credits refunded)"
+        body = event.to_dict() if hasattr(event, "to_dict") else None
+        return ServerStreamError(
+            text,
+            status_code=status,
+            refunded=refunded,
+            body=body,
+            partial_text=self.accumulator.text,
+        )
+
+    def incomplete(
+        self, message: str, cause: BaseException | None = None, *, timeout: bool = False
+    ) -> IncompleteStreamError:
+        """The error to raise for a broken or truncated stream."""
+        received = self.accumulator.text
+        detail = f"{message} {len(received)} characters of text had arrived; they are in `partial_text`."
+        cls = StreamTimeoutError if timeout else IncompleteStreamError
+        error = cls(detail, partial_text=received)
+        error.__cause__ = cause
+        return error
+
+    def broken(self, exc: httpx.TransportError) -> IncompleteStreamError:
+        """The error to raise when reading the body failed."""
+        if isinstance(exc, httpx.TimeoutException):
+            return self.incomplete("No data arrived on the stream within the read timeout.", exc, timeout=True)
+        return self.incomplete(f"The connection broke mid-stream ({exc or type(exc).__name__}).", exc)
+
+
+class _StreamBase(Generic[EventT]):
+    """What both stream classes share that involves no I/O."""
+
+    response: httpx.Response | None
+    _state: StreamState[EventT]
+
+    @property
+    def text(self) -> str:
+        """The text received so far."""
+        return self._state.accumulator.text
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers (empty before the stream has started)."""
+        return self.response.headers if self.response is not None else httpx.Headers()
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's request id (`X-Request-Id`)."""
+        value: str | None = self.headers.get("x-request-id")
+        return value
+
+    @property
+    def rate_limit(self) -> RateLimitInfo:
+        """The `X-RateLimit-*` headers of the response."""
+        return RateLimitInfo.from_headers(self.headers)
+
+    @property
+    def skipped_frames(self) -> list[str]:
+        """Frames that were not JSON objects and were skipped (a healthy stream has none)."""
+        return self._state.skipped
+
+
+# <async>
+class AsyncStream(_StreamBase[EventT]):
+    """An async stream of typed events: `async for event in stream`.
+
+    Use it as a context manager (`async with`), or iterate it to the end, so the connection is
+    released; `aclose()` releases it early.
+    """
+
+    def __init__(
+        self,
+        client: AsyncAPIClient,
+        op: Operation[Any],
+        parse: Callable[[dict[str, Any]], EventT],
+        accumulator: Callable[[], Accumulator[EventT]],
+    ) -> None:
+        self._client = client
+        self._op = op
+        self._state = StreamState(parse, accumulator)
+        self.response = None
+        self._chunks: AsyncIterator[bytes] | None = None
+        self._started = False
+        self._iterator = self.__stream__()
+
+    async def start(self) -> Self:
+        """Send the request (with retries) and wait for the first event; iteration does this itself."""
+        if not self._started:
+            self._started = True
+            await self._client.open_stream(self._op, self)
+        return self
+
+    async def _attach(self, response: httpx.Response) -> None:
+        self.response = response
+        self._state.reset()
+        self._chunks = response.aiter_bytes()
+        try:
+            while not self._state.ready:
+                await self._read_more()
+            if self._state.eof and not self._state.pending and not self._state.finished:
+                raise self._state.incomplete("The stream ended before its first event.")
+        except BaseException:
+            await response.aclose()
+            raise
+
+    async def _read_more(self) -> None:
+        assert self._chunks is not None
+        try:
+            chunk = await self._chunks.__anext__()
+        except StopAsyncIteration:
+            self._state.feed_eof()
+        except httpx.TransportError as exc:
+            raise self._state.broken(exc) from exc
+        else:
+            self._state.feed(chunk)
+
+    async def __stream__(self) -> AsyncIterator[EventT]:
+        try:
+            await self.start()
+            state = self._state
+            while True:
+                item = state.pop()
+                if item is _NEED_MORE:
+                    await self._read_more()
+                    continue
+                if item is _END:
+                    return
+                if state.done_seen and not (state.finished or state.eof):
+                    await self._drain()
+                yield item
+        finally:
+            await self.aclose()
+
+    async def _drain(self) -> None:
+        # After `done` only `[DONE]` should follow; read it now so the connection is free before
+        # the caller sees `done` (and perhaps breaks). A failure here loses nothing: done arrived.
+        try:
+            while not (self._state.finished or self._state.eof):
+                await self._read_more()
+        except IncompleteStreamError:
+            self._state.eof = True
+        await self.aclose()
+
+    def __aiter__(self) -> AsyncIterator[EventT]:
+        return self._iterator
+
+    async def __anext__(self) -> EventT:
+        return await self._iterator.__anext__()
+
+    async def until_done(self) -> Self:
+        """Read the stream to its end (raising if it fails) and return it."""
+        async for _ in self._iterator:
+            pass
+        return self
+
+    async def aclose(self) -> None:
+        """Release the connection; iteration stops."""
+        if self.response is not None and not self.response.is_closed:
+            await self.response.aclose()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+# </async>
+
+
+# <sync> generated by scripts/unasync.py from the async region above: do not edit
+class Stream(_StreamBase[EventT]):
+    """An async stream of typed events: `for event in stream`.
+
+    Use it as a context manager (`with`), or iterate it to the end, so the connection is
+    released; `close()` releases it early.
+    """
+
+    def __init__(
+        self,
+        client: APIClient,
+        op: Operation[Any],
+        parse: Callable[[dict[str, Any]], EventT],
+        accumulator: Callable[[], Accumulator[EventT]],
+    ) -> None:
+        self._client = client
+        self._op = op
+        self._state = StreamState(parse, accumulator)
+        self.response = None
+        self._chunks: Iterator[bytes] | None = None
+        self._started = False
+        self._iterator = self.__stream__()
+
+    def start(self) -> Self:
+        """Send the request (with retries) and wait for the first event; iteration does this itself."""
+        if not self._started:
+            self._started = True
+            self._client.open_stream(self._op, self)
+        return self
+
+    def _attach(self, response: httpx.Response) -> None:
+        self.response = response
+        self._state.reset()
+        self._chunks = response.iter_bytes()
+        try:
+            while not self._state.ready:
+                self._read_more()
+            if self._state.eof and not self._state.pending and not self._state.finished:
+                raise self._state.incomplete("The stream ended before its first event.")
+        except BaseException:
+            response.close()
+            raise
+
+    def _read_more(self) -> None:
+        assert self._chunks is not None
+        try:
+            chunk = self._chunks.__next__()
+        except StopIteration:
+            self._state.feed_eof()
+        except httpx.TransportError as exc:
+            raise self._state.broken(exc) from exc
+        else:
+            self._state.feed(chunk)
+
+    def __stream__(self) -> Iterator[EventT]:
+        try:
+            self.start()
+            state = self._state
+            while True:
+                item = state.pop()
+                if item is _NEED_MORE:
+                    self._read_more()
+                    continue
+                if item is _END:
+                    return
+                if state.done_seen and not (state.finished or state.eof):
+                    self._drain()
+                yield item
+        finally:
+            self.close()
+
+    def _drain(self) -> None:
+        # After `done` only `[DONE]` should follow; read it now so the connection is free before
+        # the caller sees `done` (and perhaps breaks). A failure here loses nothing: done arrived.
+        try:
+            while not (self._state.finished or self._state.eof):
+                self._read_more()
+        except IncompleteStreamError:
+            self._state.eof = True
+        self.close()
+
+    def __iter__(self) -> Iterator[EventT]:
+        return self._iterator
+
+    def __next__(self) -> EventT:
+        return self._iterator.__next__()
+
+    def until_done(self) -> Self:
+        """Read the stream to its end (raising if it fails) and return it."""
+        for _ in self._iterator:
+            pass
+        return self
+
+    def close(self) -> None:
+        """Release the connection; iteration stops."""
+        if self.response is not None and not self.response.is_closed:
+            self.response.close()
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+# </sync>

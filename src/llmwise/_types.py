@@ -1,0 +1,39 @@
+"""Small shared types: per-call request options and timeouts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Union
+
+from typing_extensions import TypedDict
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["RequestOptions", "TimeoutTypes", "Headers", "Query", "Body"]
+
+TimeoutTypes = Union[float, "httpx.Timeout", None]
+Headers = Mapping[str, str]
+Query = Mapping[str, Any]
+Body = Mapping[str, Any]
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call options every API method accepts as keyword arguments."""
+
+    extra_headers: Headers
+    """Headers added to (or overriding) the client's for this call."""
+    extra_query: Query
+    """Query parameters added to this call."""
+    extra_body: Body
+    """JSON body fields added to this call (for API fields this SDK does not know yet)."""
+    timeout: float | httpx.Timeout
+    """Timeout for this call in seconds (for streams: between two chunks)."""
+    max_retries: int
+    """How many times this call may be retried (overrides the client's `max_retries`)."""
+    idempotency_key: str
+    """The `Idempotency-Key` sent with a POST (by default one is generated per call and kept across
+    its retries)."""
+
+
+REQUEST_OPTION_KEYS = frozenset(RequestOptions.__annotations__)

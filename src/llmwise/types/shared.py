@@ -1,0 +1,88 @@
+"""Types shared by several API areas: messages, numbers, and the stream events every endpoint has."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal, Optional, Union
+
+from typing_extensions import Required, TypedDict
+
+from .._models import BaseModel
+
+__all__ = [
+    "Number",
+    "MessageParam",
+    "TextBlockParam",
+    "ImageURLBlockParam",
+    "ImageURL",
+    "ContentBlockParam",
+    "StreamEventBase",
+    "ErrorEvent",
+    "UnknownEvent",
+]
+
+Number = Union[int, float]
+"""A JSON number: credits and costs may be fractional after settlement."""
+
+
+class ImageURL(TypedDict):
+    """Where an image is."""
+
+    url: str
+    """An https URL of the image."""
+
+
+class TextBlockParam(TypedDict):
+    """A text part of a message's content."""
+
+    type: Literal["text"]
+    text: str
+
+
+class ImageURLBlockParam(TypedDict):
+    """An image part of a message's content (vision models; `auto` then picks a vision model)."""
+
+    type: Literal["image_url"]
+    image_url: ImageURL
+
+
+ContentBlockParam = Union[TextBlockParam, ImageURLBlockParam]
+
+
+class MessageParam(TypedDict, total=False):
+    """One chat message, OpenAI-style: `{"role": "user", "content": "Hi"}`."""
+
+    role: Required[Literal["system", "user", "assistant"]]
+    """Who speaks: `system`, `user` or `assistant`."""
+    content: Required[Union[str, list[ContentBlockParam]]]
+    """Plain text, or a list of text / image_url blocks."""
+
+
+class StreamEventBase(BaseModel):
+    """Base of every stream event. `event` is the kind the server sent (None for plain text chunks)."""
+
+    stream_kind: ClassVar[Optional[str]] = None
+
+    event: Optional[str] = None
+    """The `event` field of the payload (`"done"`, `"route"`, ...); None for text chunks."""
+
+
+class ErrorEvent(StreamEventBase):
+    """A terminal error inside a stream. Iterating raises `ServerStreamError` instead of yielding it."""
+
+    stream_kind: ClassVar[Optional[str]] = "error"
+
+    error: Optional[str] = None
+    """What went wrong."""
+    status_code: Optional[int] = None
+    """The HTTP-style status of the failure."""
+    refunded: Optional[bool] = None
+    """Whether the credits reserved for the request were given back."""
+
+
+class UnknownEvent(StreamEventBase):
+    """An event of a kind this SDK version does not know. Every field the server sent is kept."""
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The event's payload as the server sent it."""
+        return self.to_dict()
