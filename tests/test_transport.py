@@ -430,3 +430,33 @@ def test_done_releases_connection_before_it_is_yielded(mode: str) -> None:
 
         run(go())
     assert body.closed
+
+
+def test_break_mid_stream_releases_and_later_reads_say_so() -> None:
+    body = ChunkedBody(STREAM_OK)
+    server = Recorder(httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=body))
+    client = mock_client("sync", server)
+    assert isinstance(client, llmwise.LLMWise)
+    stream = client.chat.stream(model="m", messages=MSG)
+    for _event in stream:
+        break
+    assert body.closed  # released by the break itself, not by the garbage collector
+    with pytest.raises(IncompleteStreamError, match="closed"):
+        stream.get_final_completion()
+
+
+def test_next_works_on_a_stream(mode: str) -> None:
+    server = Recorder(stream_response(STREAM_OK))
+    client: Any = mock_client(mode, server)
+    stream = client.chat.stream(model="m", messages=MSG)
+    if mode == "sync":
+        first = next(stream)
+        rest = list(stream)
+    else:
+
+        async def go() -> tuple[Any, list[Any]]:
+            first = await stream.__anext__()
+            return first, [e async for e in stream]
+
+        first, rest = run(go())
+    assert first.delta == "Hel" and len(rest) == 2

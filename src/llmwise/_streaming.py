@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -113,7 +114,14 @@ class StreamState(Generic[EventT]):
             log.warning("Skipping a malformed stream frame: %.200r", data)
             self.skipped.append(data)
             return
-        event = self._parse(obj)
+        try:
+            event = self._parse(obj)
+        except ValueError:
+            # pydantic's ValidationError: a known kind with a field of the wrong type. Skipped like
+            # a malformed frame, rather than escaping iteration as a raw pydantic error.
+            log.warning("Skipping a stream frame that does not fit its event type: %.200r", data)
+            self.skipped.append(data)
+            return
         self.accumulator.add(event)
         self.pending.append(event)
 
@@ -228,7 +236,11 @@ class AsyncStream(_StreamBase[EventT]):
         self.response = None
         self._chunks: AsyncIterator[bytes] | None = None
         self._started = False
-        self._iterator = self.__stream__()
+        # The stream refers to its event generator only weakly (strongly once `__anext__` is used):
+        # the generator's frame refers to the stream, and a cycle would keep an abandoned stream's
+        # connection open until the garbage collector runs. Without it, `break` releases at once.
+        self._iterator_ref: weakref.ref[AsyncIterator[EventT]] | None = None
+        self._iterator: AsyncIterator[EventT] | None = None
 
     async def start(self) -> Self:
         """Send the request (with retries) and wait for the first event; iteration does this itself."""
@@ -251,7 +263,9 @@ class AsyncStream(_StreamBase[EventT]):
             raise
 
     async def _read_more(self) -> None:
-        assert self._chunks is not None
+        assert self._chunks is not None and self.response is not None
+        if self.response.is_closed:
+            raise self._state.incomplete("The stream was closed (close(), a `with` exit or a `break`) before it ended.")
         try:
             chunk = await self._chunks.__anext__()
         except StopAsyncIteration:
@@ -288,15 +302,24 @@ class AsyncStream(_StreamBase[EventT]):
             self._state.eof = True
         await self.aclose()
 
+    def _events(self) -> AsyncIterator[EventT]:
+        iterator = self._iterator_ref() if self._iterator_ref is not None else None
+        if iterator is None:
+            iterator = self.__stream__()
+            self._iterator_ref = weakref.ref(iterator)
+        return iterator
+
     def __aiter__(self) -> AsyncIterator[EventT]:
-        return self._iterator
+        return self._events()
 
     async def __anext__(self) -> EventT:
+        if self._iterator is None:
+            self._iterator = self._events()
         return await self._iterator.__anext__()
 
     async def until_done(self) -> Self:
         """Read the stream to its end (raising if it fails) and return it."""
-        async for _ in self._iterator:
+        async for _ in self._events():
             pass
         return self
 
@@ -335,7 +358,11 @@ class Stream(_StreamBase[EventT]):
         self.response = None
         self._chunks: Iterator[bytes] | None = None
         self._started = False
-        self._iterator = self.__stream__()
+        # The stream refers to its event generator only weakly (strongly once `__next__` is used):
+        # the generator's frame refers to the stream, and a cycle would keep an abandoned stream's
+        # connection open until the garbage collector runs. Without it, `break` releases at once.
+        self._iterator_ref: weakref.ref[Iterator[EventT]] | None = None
+        self._iterator: Iterator[EventT] | None = None
 
     def start(self) -> Self:
         """Send the request (with retries) and wait for the first event; iteration does this itself."""
@@ -358,7 +385,9 @@ class Stream(_StreamBase[EventT]):
             raise
 
     def _read_more(self) -> None:
-        assert self._chunks is not None
+        assert self._chunks is not None and self.response is not None
+        if self.response.is_closed:
+            raise self._state.incomplete("The stream was closed (close(), a `with` exit or a `break`) before it ended.")
         try:
             chunk = self._chunks.__next__()
         except StopIteration:
@@ -395,15 +424,24 @@ class Stream(_StreamBase[EventT]):
             self._state.eof = True
         self.close()
 
+    def _events(self) -> Iterator[EventT]:
+        iterator = self._iterator_ref() if self._iterator_ref is not None else None
+        if iterator is None:
+            iterator = self.__stream__()
+            self._iterator_ref = weakref.ref(iterator)
+        return iterator
+
     def __iter__(self) -> Iterator[EventT]:
-        return self._iterator
+        return self._events()
 
     def __next__(self) -> EventT:
+        if self._iterator is None:
+            self._iterator = self._events()
         return self._iterator.__next__()
 
     def until_done(self) -> Self:
         """Read the stream to its end (raising if it fails) and return it."""
-        for _ in self._iterator:
+        for _ in self._events():
             pass
         return self
 

@@ -21,9 +21,16 @@ __all__ = ["check_params"]
 
 @cache
 def _hints(td: type) -> tuple[dict[str, Any], frozenset[str]]:
-    hints = typing.get_type_hints(td)
-    required: frozenset[str] = getattr(td, "__required_keys__", frozenset())
-    return hints, required
+    hints = typing.get_type_hints(td, include_extras=True)
+    # `__required_keys__` misses `Required[...]` under postponed annotations: read the wrappers.
+    required = set(getattr(td, "__required_keys__", ()))
+    for key, hint in hints.items():
+        origin = typing.get_origin(hint)
+        if origin is Required:
+            required.add(key)
+        elif origin is NotRequired:
+            required.discard(key)
+    return hints, frozenset(required)
 
 
 def check_params(where: str, params: Mapping[str, Any], td: type, *, extra_allowed: frozenset[str] = frozenset()) -> None:
@@ -49,6 +56,8 @@ def check_params(where: str, params: Mapping[str, Any], td: type, *, extra_allow
 
 def _describe(tp: Any) -> str:
     origin = typing.get_origin(tp)
+    if origin in (Required, NotRequired):
+        return _describe(typing.get_args(tp)[0])
     if origin in (Union, types.UnionType):
         return " or ".join(_describe(a) for a in typing.get_args(tp) if a is not type(None))
     if origin is Literal:
