@@ -43,7 +43,15 @@ NAMES = {
     "a_stream": "stream",
 }
 
+# Docstring phrases that would read wrong once `Async` names are rewritten.
+PHRASES = {
+    "Async client of": "Client of",
+    "An async stream": "A stream",
+    "async stream": "stream",
+}
+
 _RULES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile("|".join(re.escape(p) for p in PHRASES)), "<phrase>"),
     (re.compile(r"\basync (def|for|with)\b"), r"\1"),
     (re.compile(r"\bawait\s+"), ""),
     (re.compile(r"\b(" + "|".join(re.escape(n) for n in NAMES) + r")\b"), "<name>"),
@@ -54,7 +62,9 @@ _RULES: list[tuple[re.Pattern[str], str]] = [
 def to_sync(code: str) -> str:
     """Rewrite async source code into its sync twin."""
     for pattern, repl in _RULES:
-        if repl == "<name>":
+        if repl == "<phrase>":
+            code = pattern.sub(lambda m: PHRASES[m.group(0)], code)
+        elif repl == "<name>":
             code = pattern.sub(lambda m: NAMES[m.group(1)], code)
         else:
             code = pattern.sub(repl, code)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 import llmwise._base_client as base_client
+from llmwise.sandbox import Sandbox, SandboxServer
+from support import SandboxEnv
 
 
 @pytest.fixture(params=["sync", "async"])
@@ -37,3 +41,23 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LLMWISE_LOG", raising=False)
 
 
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[SandboxServer]:
+    """One real sandbox server on 127.0.0.1 (a free port) for the whole run."""
+    with SandboxServer(Sandbox()) as server:
+        yield server
+
+
+@pytest.fixture(params=["loopback", "inprocess"])
+def env(request: pytest.FixtureRequest, mode: str) -> Iterator[SandboxEnv]:
+    """A fresh sandbox and a client bound to it: sync or async, over a real socket or in-process."""
+    if request.param == "loopback":
+        server: SandboxServer = request.getfixturevalue("sandbox_server")
+        server.sandbox.reset()
+        env = SandboxEnv(mode, server.sandbox, base_url=server.base_url)
+    else:
+        env = SandboxEnv(mode, Sandbox(), base_url=None)
+    yield env
+    env.close()

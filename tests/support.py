@@ -16,10 +16,17 @@ KEY = "mm_sk_" + "0123456789abcdef" * 4
 Client = LLMWise | AsyncLLMWise
 
 
+_LOOP = asyncio.new_event_loop()
+
+
 def run(value: Any) -> Any:
-    """The value itself, or the result of running it when it is a coroutine."""
+    """The value itself, or the result of running it when it is a coroutine.
+
+    One event loop serves every test: an async client's pooled connections belong to the loop they
+    were opened on, so a loop per call would break them.
+    """
     if inspect.iscoroutine(value):
-        return asyncio.run(value)
+        return _LOOP.run_until_complete(value)
     return value
 
 
@@ -54,7 +61,7 @@ def collect_stream(client: Client, method: str = "chat", **kwargs: Any) -> tuple
             return events, exc, stream
         return events, None, stream
 
-    result: tuple[list[Any], BaseException | None, Any] = asyncio.run(go())
+    result: tuple[list[Any], BaseException | None, Any] = run(go())
     return result
 
 
@@ -87,3 +94,34 @@ class ChunkedBody(httpx.SyncByteStream, httpx.AsyncByteStream):
 def sse(*payloads: str) -> list[bytes]:
     """SSE frames for the given `data` payloads."""
     return [f"data: {p}\n\n".encode() for p in payloads]
+
+
+class SandboxEnv:
+    """A sandbox plus a sync or async client bound to it (over loopback, or in-process)."""
+
+    def __init__(self, mode: str, sandbox: Any, *, base_url: str | None) -> None:
+        self.mode = mode
+        self.sandbox = sandbox
+        self.kind = "loopback" if base_url is not None else "inprocess"
+        http: httpx.Client | httpx.AsyncClient
+        if mode == "sync":
+            http = httpx.Client(transport=None if base_url else sandbox.transport(), timeout=10)
+            self.client: Any = LLMWise(KEY, base_url=base_url or "http://sandbox", http_client=http)
+        else:
+            http = httpx.AsyncClient(transport=None if base_url else sandbox.async_transport(), timeout=10)
+            self.client = AsyncLLMWise(KEY, base_url=base_url or "http://sandbox", http_client=http)
+        self._http = http
+
+    def call(self, value: Any) -> Any:
+        """Run a client call's result (a coroutine for the async client)."""
+        return run(value)
+
+    def stream(self, method: str = "chat", **kwargs: Any) -> tuple[list[Any], BaseException | None, Any]:
+        """Iterate `client.<method>.stream(**kwargs)`: (events, error or None, stream)."""
+        return collect_stream(self.client, method, **kwargs)
+
+    def close(self) -> None:
+        if isinstance(self._http, httpx.Client):
+            self._http.close()
+        else:
+            run(self._http.aclose())
