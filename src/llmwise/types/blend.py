@@ -1,0 +1,212 @@
+"""Blend: several sources answer, then a synthesizer merges them into one answer (`POST /blend`)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal, Optional, Union, cast
+
+from typing_extensions import Required
+
+from .._models import BaseModel
+from ._multi import (
+    ModelChunkEvent,
+    ModelDoneEvent,
+    ModelErrorEvent,
+    ModelResponse,
+    ModelView,
+    MultiModelAccumulator,
+    MultiModelParams,
+    PerModelEvent,
+    event_data,
+    event_parser,
+)
+from .shared import ErrorEvent, Number, StreamEventBase, UnknownEvent
+
+__all__ = [
+    "BlendStrategy",
+    "BlendCreateParams",
+    "BlendSource",
+    "BlendResult",
+    "BlendChunkEvent",
+    "BlendModelDoneEvent",
+    "BlendModelErrorEvent",
+    "BlendDoneEvent",
+    "BlendStreamEvent",
+    "ModelView",
+    "BlendAccumulator",
+    "parse_blend_event",
+    "source_label",
+]
+
+BlendStrategy = Literal["consensus", "council", "best_of", "chain", "moa", "self_moa"]
+"""How sources are gathered and merged (contract §3.3)."""
+
+
+class BlendCreateParams(MultiModelParams, total=False):
+    """The body of `POST /blend` (without `stream`, which the method sets)."""
+
+    models: Required[list[str]]
+    """The source models: 2 to 6 distinct ids, or exactly one for `self_moa`."""
+    strategy: BlendStrategy
+    """`consensus` (default), `council`, `best_of`, `chain`, `moa` (layers) or `self_moa` (samples)."""
+    synthesizer: str
+    """The model that writes the final answer (server default: the first source)."""
+    layers: int
+    """`moa` only: rounds of sources, 1 to 3; each round sees the previous round's answers."""
+    samples: int
+    """`self_moa` only: candidates drawn from the one model, 2 to 8."""
+
+
+def source_label(model: str, layer: Optional[int] = None, sample: Optional[int] = None) -> str:
+    """The key of a blend source: the model id, `model#layer<k>` (moa) or `model#sample<i>` (self_moa)."""
+    if sample is not None:
+        return f"{model}#sample{sample}"
+    if layer is not None:
+        return f"{model}#layer{layer}"
+    return model
+
+
+class _BlendFrame(BaseModel):
+    """The fields that place a blend frame: its phase and its moa layer or self_moa sample."""
+
+    phase: Optional[str] = None
+    """`gather`, `layer` (moa), `sample` (self_moa) or `synthesis`."""
+    layer: Optional[int] = None
+    """moa: the layer, 1 to `layers`."""
+    sample: Optional[int] = None
+    """self_moa: the candidate, 1 to `samples`."""
+
+    @property
+    def is_synthesis(self) -> bool:
+        """Whether this frame belongs to the synthesized answer rather than a source."""
+        return self.phase == "synthesis"
+
+
+class BlendChunkEvent(ModelChunkEvent, _BlendFrame):
+    """A piece of a source's answer, or of the synthesis (`is_synthesis`)."""
+
+
+class BlendModelDoneEvent(ModelDoneEvent, _BlendFrame):
+    """A source (or the synthesizer) finished."""
+
+
+class BlendModelErrorEvent(ModelErrorEvent, _BlendFrame):
+    """A source failed; blending goes on with the others. Yielded, not raised."""
+
+
+class BlendDoneEvent(StreamEventBase):
+    """The end of a blend stream: the synthesized answer, how it was made, and billing."""
+
+    stream_kind: ClassVar[Optional[str]] = "done"
+
+    event: Literal["done"] = "done"
+    id: Optional[str] = None
+    content: Optional[str] = None
+    """The synthesized answer."""
+    strategy: Optional[str] = None
+    synthesizer: Optional[str] = None
+    source_models: Optional[list[str]] = None
+    candidates: Optional[int] = None
+    """self_moa: how many samples were drawn."""
+    layers: Optional[int] = None
+    """moa: how many layers ran."""
+    latency_ms: Optional[Number] = None
+    finish_reason: Optional[str] = None
+    credits_charged: Optional[Number] = None
+    credits_remaining: Optional[Number] = None
+    conversation_id: Optional[str] = None
+
+
+class BlendSource(ModelResponse):
+    """One source answer of a blend (a model, a moa layer's answer, or a self_moa sample)."""
+
+    layer: Optional[int] = None
+    """moa: the layer this answer came from."""
+    sample: Optional[int] = None
+    """self_moa: the candidate number."""
+
+    @property
+    def label(self) -> str:
+        """`model`, `model#layer<k>` or `model#sample<i>`: the key of `BlendResult.by_label`."""
+        return source_label(self.model or "", self.layer, self.sample)
+
+
+class BlendResult(BaseModel):
+    """The synthesized answer of a blend call (and what `BlendStream.get_final_result()` builds)."""
+
+    id: Optional[str] = None
+    """The request id (usable with `client.history.retrieve`)."""
+    content: str = ""
+    """The synthesized answer."""
+    strategy: Optional[str] = None
+    """The strategy used (the vocabulary may grow)."""
+    synthesizer: Optional[str] = None
+    """The model that wrote the answer."""
+    source_models: list[str] = []
+    """The source models, as requested."""
+    layers: Optional[int] = None
+    """moa: how many layers ran (None for other strategies)."""
+    candidates: Optional[int] = None
+    """self_moa: how many samples were drawn (None for other strategies)."""
+    sources: list[BlendSource] = []
+    """Every source answer: by layer (moa) or sample (self_moa), then in request order."""
+    finish_reason: Optional[str] = None
+    latency_ms: Optional[Number] = None
+    credits_charged: Optional[Number] = None
+    credits_remaining: Optional[Number] = None
+    conversation_id: Optional[str] = None
+    semantic_memory_used: Optional[bool] = None
+    semantic_memory_hits: Optional[int] = None
+
+    @property
+    def by_label(self) -> dict[str, BlendSource]:
+        """The sources keyed by `source.label` (the keys of `BlendStream.models`)."""
+        return {source.label: source for source in self.sources}
+
+
+_BLEND_FRAMES = (BlendChunkEvent, BlendModelDoneEvent, BlendModelErrorEvent)
+
+BlendStreamEvent = Union[
+    BlendChunkEvent,
+    BlendModelDoneEvent,
+    BlendModelErrorEvent,
+    BlendDoneEvent,
+    ErrorEvent,
+    UnknownEvent,
+]
+"""Any event of a blend stream; tell them apart with `isinstance` (or `match`)."""
+
+_parse = event_parser(
+    {"done": BlendDoneEvent, "error": ErrorEvent},
+    chunk=BlendChunkEvent,
+    done=BlendModelDoneEvent,
+    error=BlendModelErrorEvent,
+)
+
+
+def parse_blend_event(data: dict[str, Any]) -> BlendStreamEvent:
+    """The typed event for one blend stream payload; unknown kinds become `UnknownEvent`."""
+    return cast(BlendStreamEvent, _parse(data))
+
+
+class BlendAccumulator(MultiModelAccumulator):
+    """Builds the per-source views, the synthesis text and the final `BlendResult` of a blend stream."""
+
+    def label(self, event: PerModelEvent) -> Optional[str]:
+        if not isinstance(event, _BLEND_FRAMES):
+            return event.model
+        if event.is_synthesis:
+            return None
+        return source_label(event.model, event.layer, event.sample)
+
+    @property
+    def text(self) -> str:
+        """The synthesized answer so far."""
+        return self.main.text if self.main is not None else ""
+
+    def result(self) -> BlendResult:
+        """The final result, as the non-streaming call would have returned it."""
+        data = event_data(self.done)
+        if data.get("content") is None:
+            data["content"] = self.text
+        data["sources"] = [view.response_data() for view in self.ordered()]
+        return BlendResult.model_validate(data)
