@@ -10,11 +10,25 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._base_client import APIClient, AsyncAPIClient, BaseClient, normalize_base_url
+from ._legacy import legacy_http_client
+from ._legacy_api import AsyncLegacyMethods, LegacyMethods
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from .resources.blend import AsyncBlend, Blend
     from .resources.chat import AsyncChat, Chat
+    from .resources.compare import AsyncCompare, Compare
+    from .resources.conversations import AsyncConversations, Conversations
+    from .resources.credits import AsyncCredits, Credits
+    from .resources.history import AsyncHistory, History
+    from .resources.judge import AsyncJudge, Judge
+    from .resources.keys import AsyncKeys, Keys
+    from .resources.memory import AsyncMemories, Memories
+    from .resources.models import AsyncModels, Models
+    from .resources.optimization import AsyncOptimization, Optimization
+    from .resources.settings import AsyncSettings, Settings
+    from .resources.usage import AsyncUsage, Usage
 
 __all__ = ["LLMWise", "AsyncLLMWise"]
 
@@ -45,29 +59,37 @@ def _with_options(
 
 
 # <async>
-class AsyncLLMWise(AsyncAPIClient):
+class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
     """Async client of the LLMWise API.
 
     Args:
-        api_key: `mm_sk_...` (may be positional); defaults to the `LLMWISE_API_KEY` environment variable.
+        api_key: `mm_sk_...`; defaults to the `LLMWISE_API_KEY` environment variable.
         base_url: defaults to `LLMWISE_BASE_URL`, else `https://llmwise.ai/api/v1`; a bare origin
             gets `/api/v1` appended.
         timeout: seconds (or an `httpx.Timeout`); for streams, the longest wait between two chunks.
+        client: the 0.1 name of `http_client` (deprecated); its base URL and `Authorization` header
+            are used when `base_url` / `api_key` are not given, as 0.1 did.
         max_retries: retries of connection errors, timeouts, 408/409/429 and 5xx (default 2).
         default_headers: headers sent with every request.
         http_client: your own `httpx.AsyncClient` (proxies, transports); the SDK adds URL and auth.
+
+    The first four may be positional, in the 0.1 client's order.
     """
 
     def __init__(
         self,
         api_key: str | None = None,
-        *,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = None,
+        client: httpx.AsyncClient | None = None,
+        *,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        if client is not None:
+            api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
+            http_client = client
         self._configure(
             api_key=api_key,
             base_url=base_url,
@@ -107,6 +129,90 @@ class AsyncLLMWise(AsyncAPIClient):
 
         return AsyncChat(self)
 
+    @cached_property
+    def compare(self) -> AsyncCompare:
+        """Run 2 to 9 models side by side on the same messages."""
+        from .resources.compare import AsyncCompare
+
+        return AsyncCompare(self)
+
+    @cached_property
+    def blend(self) -> AsyncBlend:
+        """Gather several answers and synthesize one (six strategies)."""
+        from .resources.blend import AsyncBlend
+
+        return AsyncBlend(self)
+
+    @cached_property
+    def judge(self) -> AsyncJudge:
+        """Have contestants answer and a judge model rank them."""
+        from .resources.judge import AsyncJudge
+
+        return AsyncJudge(self)
+
+    @cached_property
+    def models(self) -> AsyncModels:
+        """The model catalogue."""
+        from .resources.models import AsyncModels
+
+        return AsyncModels(self)
+
+    @cached_property
+    def conversations(self) -> AsyncConversations:
+        """Conversations: create, list, read, rename, delete."""
+        from .resources.conversations import AsyncConversations
+
+        return AsyncConversations(self)
+
+    @cached_property
+    def history(self) -> AsyncHistory:
+        """Past requests, searchable, with their full detail."""
+        from .resources.history import AsyncHistory
+
+        return AsyncHistory(self)
+
+    @cached_property
+    def credits(self) -> AsyncCredits:
+        """Credit balance, wallet, ledger, packs, checkout and auto top-up."""
+        from .resources.credits import AsyncCredits
+
+        return AsyncCredits(self)
+
+    @cached_property
+    def usage(self) -> AsyncUsage:
+        """Usage totals and recent requests."""
+        from .resources.usage import AsyncUsage
+
+        return AsyncUsage(self)
+
+    @cached_property
+    def keys(self) -> AsyncKeys:
+        """The account's API key: status, generation, revocation."""
+        from .resources.keys import AsyncKeys
+
+        return AsyncKeys(self)
+
+    @cached_property
+    def memory(self) -> AsyncMemories:
+        """Semantic memory: list, search, delete, clear."""
+        from .resources.memory import AsyncMemories
+
+        return AsyncMemories(self)
+
+    @cached_property
+    def optimization(self) -> AsyncOptimization:
+        """Routing policy, reports, alerts, replay, test suites and regression schedules."""
+        from .resources.optimization import AsyncOptimization
+
+        return AsyncOptimization(self)
+
+    @cached_property
+    def settings(self) -> AsyncSettings:
+        """Provider keys (BYOK), privacy controls and the copilot."""
+        from .resources.settings import AsyncSettings
+
+        return AsyncSettings(self)
+
     async def __aenter__(self) -> Self:
         return self
 
@@ -116,29 +222,37 @@ class AsyncLLMWise(AsyncAPIClient):
 
 
 # <sync> generated by scripts/unasync.py from the async region above: do not edit
-class LLMWise(APIClient):
-    """Async client of the LLMWise API.
+class LLMWise(APIClient, LegacyMethods):
+    """Client of the LLMWise API.
 
     Args:
-        api_key: `mm_sk_...` (may be positional); defaults to the `LLMWISE_API_KEY` environment variable.
+        api_key: `mm_sk_...`; defaults to the `LLMWISE_API_KEY` environment variable.
         base_url: defaults to `LLMWISE_BASE_URL`, else `https://llmwise.ai/api/v1`; a bare origin
             gets `/api/v1` appended.
         timeout: seconds (or an `httpx.Timeout`); for streams, the longest wait between two chunks.
+        client: the 0.1 name of `http_client` (deprecated); its base URL and `Authorization` header
+            are used when `base_url` / `api_key` are not given, as 0.1 did.
         max_retries: retries of connection errors, timeouts, 408/409/429 and 5xx (default 2).
         default_headers: headers sent with every request.
         http_client: your own `httpx.Client` (proxies, transports); the SDK adds URL and auth.
+
+    The first four may be positional, in the 0.1 client's order.
     """
 
     def __init__(
         self,
         api_key: str | None = None,
-        *,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = None,
+        client: httpx.Client | None = None,
+        *,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
+        if client is not None:
+            api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
+            http_client = client
         self._configure(
             api_key=api_key,
             base_url=base_url,
@@ -177,6 +291,90 @@ class LLMWise(APIClient):
         from .resources.chat import Chat
 
         return Chat(self)
+
+    @cached_property
+    def compare(self) -> Compare:
+        """Run 2 to 9 models side by side on the same messages."""
+        from .resources.compare import Compare
+
+        return Compare(self)
+
+    @cached_property
+    def blend(self) -> Blend:
+        """Gather several answers and synthesize one (six strategies)."""
+        from .resources.blend import Blend
+
+        return Blend(self)
+
+    @cached_property
+    def judge(self) -> Judge:
+        """Have contestants answer and a judge model rank them."""
+        from .resources.judge import Judge
+
+        return Judge(self)
+
+    @cached_property
+    def models(self) -> Models:
+        """The model catalogue."""
+        from .resources.models import Models
+
+        return Models(self)
+
+    @cached_property
+    def conversations(self) -> Conversations:
+        """Conversations: create, list, read, rename, delete."""
+        from .resources.conversations import Conversations
+
+        return Conversations(self)
+
+    @cached_property
+    def history(self) -> History:
+        """Past requests, searchable, with their full detail."""
+        from .resources.history import History
+
+        return History(self)
+
+    @cached_property
+    def credits(self) -> Credits:
+        """Credit balance, wallet, ledger, packs, checkout and auto top-up."""
+        from .resources.credits import Credits
+
+        return Credits(self)
+
+    @cached_property
+    def usage(self) -> Usage:
+        """Usage totals and recent requests."""
+        from .resources.usage import Usage
+
+        return Usage(self)
+
+    @cached_property
+    def keys(self) -> Keys:
+        """The account's API key: status, generation, revocation."""
+        from .resources.keys import Keys
+
+        return Keys(self)
+
+    @cached_property
+    def memory(self) -> Memories:
+        """Semantic memory: list, search, delete, clear."""
+        from .resources.memory import Memories
+
+        return Memories(self)
+
+    @cached_property
+    def optimization(self) -> Optimization:
+        """Routing policy, reports, alerts, replay, test suites and regression schedules."""
+        from .resources.optimization import Optimization
+
+        return Optimization(self)
+
+    @cached_property
+    def settings(self) -> Settings:
+        """Provider keys (BYOK), privacy controls and the copilot."""
+        from .resources.settings import Settings
+
+        return Settings(self)
 
     def __enter__(self) -> Self:
         return self

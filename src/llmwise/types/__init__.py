@@ -8,7 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-_MODULES = ("shared", "chat")
+_MODULES = (
+    "shared",
+    "chat",
+    "compare",
+    "blend",
+    "judge",
+    "models",
+    "conversations",
+    "history",
+    "credits",
+    "usage",
+    "keys",
+    "memory",
+    "optimization",
+    "settings",
+)
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,253 @@
+"""Offset pagination (`Page` / `AsyncPage`) and lenient list shapes.
+
+Four endpoints page with `limit` + `offset` (contract §8): conversations, history, credits
+transactions and recent usage. Their methods return a page that holds one page of items (`.data`)
+and iterates every item across pages by itself, fetching the next page only when the loop gets
+there (`offset += len(items)`).
+
+The real server's list shapes are largely unknown (contract §10), so items are read from the
+documented key (`conversations`, `history`, ...), else from `data` or `items`, else from a bare JSON
+array; `ListResponse` applies the same rule to the wrapper models of the limit-only endpoints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from pydantic import model_validator
+from typing_extensions import Self
+
+from ._base_client import Operation
+from ._exceptions import LLMWiseError
+from ._models import BaseModel
+from ._types import RequestOptions
+
+if TYPE_CHECKING:
+    from ._base_client import APIClient, AsyncAPIClient
+
+__all__ = ["Page", "AsyncPage", "BasePage", "PageRequest", "ListResponse", "find_items"]
+
+T = TypeVar("T")
+
+# Keys a list may come under when the documented one is absent.
+FALLBACK_KEYS = ("data", "items")
+
+
+def find_items(body: Any, key: str | None) -> list[Any] | None:
+    """The list in a response body: `body[key]`, else `body["data"]` / `body["items"]`, else the
+    body itself when it is a JSON array; None when there is none."""
+    if isinstance(body, list):
+        return body
+    if isinstance(body, Mapping):
+        for name in (key, *FALLBACK_KEYS):
+            if name is not None and isinstance(body.get(name), list):
+                return list(body[name])
+    return None
+
+
+def _total(body: Any) -> int | None:
+    value = body.get("total") if isinstance(body, Mapping) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True)
+class PageRequest(Generic[T]):
+    """How to fetch one page: the path, the query (with `limit` and `offset`), the per-call options,
+    where the items are in the body and how each one is parsed."""
+
+    path: str
+    query: Mapping[str, Any]
+    options: RequestOptions
+    key: str | None
+    item: Callable[[Any], T]
+
+    @property
+    def offset(self) -> int:
+        """Where this page starts (0 when the query has no `offset`)."""
+        value = self.query.get("offset")
+        return value if isinstance(value, int) else 0
+
+    @property
+    def limit(self) -> int | None:
+        """The page size asked for, if any."""
+        value = self.query.get("limit")
+        return value if isinstance(value, int) else None
+
+    def at(self, offset: int) -> PageRequest[T]:
+        """The same request for the page starting at `offset`."""
+        return replace(self, query={**self.query, "offset": offset})
+
+
+class BasePage(Generic[T]):
+    """One page of a listing; what `Page` and `AsyncPage` share that involves no I/O."""
+
+    data: list[T]
+    """The items of this page."""
+    total: int | None
+    """How many items the whole listing has, when the server says (`total`)."""
+
+    def __init__(self, request: PageRequest[T], body: Any) -> None:
+        items = find_items(body, request.key)
+        if items is None:
+            raise ValueError(
+                f"expected a list (or an object with {request.key!r}), got {type(body).__name__}"
+            )
+        self._request = request
+        self.data = [request.item(item) for item in items]
+        self.total = _total(body)
+
+    @property
+    def offset(self) -> int:
+        """The offset this page was fetched at."""
+        return self._request.offset
+
+    @property
+    def limit(self) -> int | None:
+        """The page size that was asked for."""
+        return self._request.limit
+
+    @property
+    def next_offset(self) -> int:
+        """The offset of the page after this one."""
+        return self.offset + len(self.data)
+
+    def has_next_page(self) -> bool:
+        """Whether another page may follow: by `total` when the server gives it; otherwise a full
+        page means there may be more (the next page may then be empty)."""
+        if not self.data:
+            return False
+        if self.total is not None:
+            return self.next_offset < self.total
+        return self.limit is None or len(self.data) >= self.limit
+
+    def _next_request(self) -> PageRequest[T]:
+        if not self.has_next_page():
+            raise LLMWiseError("This is the last page: check has_next_page() before get_next_page().")
+        return self._request.at(self.next_offset)
+
+    def _repeats(self, previous: BasePage[T]) -> bool:
+        # A server that ignores `offset` (and sends no `total`) would return the same full page
+        # forever: stop instead of looping.
+        return bool(self.data) and self.data == previous.data
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} offset={self.offset} items={len(self.data)} total={self.total} "
+            f"has_next_page={self.has_next_page()}>"
+        )
+
+
+# <async>
+class AsyncPage(BasePage[T]):
+    """One page of a listing: `.data` holds its items, `async for item in page` yields every item
+    of every page (the next pages are fetched as the loop reaches them)."""
+
+    def __init__(self, client: AsyncAPIClient, request: PageRequest[T], body: Any) -> None:
+        super().__init__(request, body)
+        self._client = client
+
+    @classmethod
+    def operation(cls, client: AsyncAPIClient, request: PageRequest[T]) -> Operation[Self]:
+        """The GET that fetches the page `request` describes."""
+        return Operation(
+            "GET",
+            request.path,
+            query=request.query,
+            options=request.options,
+            parse=lambda body: cls(client, request, body),
+        )
+
+    async def get_next_page(self) -> Self:
+        """Fetch the page after this one (check `has_next_page()` first)."""
+        return await self._client.request(self.operation(self._client, self._next_request()))
+
+    async def iter_pages(self) -> AsyncIterator[Self]:
+        """This page, then each following page, fetched one at a time."""
+        page = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            following = await page.get_next_page()
+            if following._repeats(page):
+                return
+            page = following
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            # Not `yield from` in the sync twin: it is generated from this loop (no async form).
+            for item in page.data:  # noqa: UP028, RUF100
+                yield item
+
+
+# </async>
+
+
+# <sync> generated by scripts/unasync.py from the async region above: do not edit
+class Page(BasePage[T]):
+    """One page of a listing: `.data` holds its items, `for item in page` yields every item
+    of every page (the next pages are fetched as the loop reaches them)."""
+
+    def __init__(self, client: APIClient, request: PageRequest[T], body: Any) -> None:
+        super().__init__(request, body)
+        self._client = client
+
+    @classmethod
+    def operation(cls, client: APIClient, request: PageRequest[T]) -> Operation[Self]:
+        """The GET that fetches the page `request` describes."""
+        return Operation(
+            "GET",
+            request.path,
+            query=request.query,
+            options=request.options,
+            parse=lambda body: cls(client, request, body),
+        )
+
+    def get_next_page(self) -> Self:
+        """Fetch the page after this one (check `has_next_page()` first)."""
+        return self._client.request(self.operation(self._client, self._next_request()))
+
+    def iter_pages(self) -> Iterator[Self]:
+        """This page, then each following page, fetched one at a time."""
+        page = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            following = page.get_next_page()
+            if following._repeats(page):
+                return
+            page = following
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            # Not `yield from` in the sync twin: it is generated from this loop (no async form).
+            for item in page.data:  # noqa: UP028, RUF100
+                yield item
+
+
+# </sync>
+
+
+class ListResponse(BaseModel):
+    """Base of the list wrappers (`MemoryList`, `TestSuiteList`, ...): the items are read from the
+    documented key, else from `data` / `items`, else from a bare JSON array."""
+
+    _items_key: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_other_list_shapes(cls, body: Any) -> Any:
+        key = cls._items_key
+        if isinstance(body, list):
+            return {key: body}
+        if isinstance(body, Mapping) and not isinstance(body.get(key), list):
+            items = find_items(body, None)
+            if items is not None:
+                return {**body, key: items}
+            if key in body and body[key] is None:
+                # `null` for "no items": keep the empty default rather than failing validation.
+                return {k: v for k, v in body.items() if k != key}
+        return body

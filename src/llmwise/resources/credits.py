@@ -1,0 +1,288 @@
+"""`client.credits`: balance, wallet, ledger, credit packs, checkout and auto top-up."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+from typing_extensions import Unpack
+
+from .._pagination import AsyncPage, Page
+from .._resource import APIResource, AsyncAPIResource
+from .._types import RequestOptions
+from ..types.credits import (
+    AutoTopupResult,
+    CheckoutConfirmation,
+    CheckoutSession,
+    CreditBalance,
+    CreditPack,
+    Transaction,
+    Wallet,
+)
+from ._params import api_operation, list_of, page_request, require_id, tracking_fields
+
+__all__ = ["Credits", "AsyncCredits"]
+
+_parse_packs = list_of(CreditPack.model_validate, "packs")
+
+
+# <async>
+class AsyncCredits(AsyncAPIResource):
+    """Credits: $1 buys 100; requests are charged once they settle, and refunded when they fail."""
+
+    async def balance(self, **options: Unpack[RequestOptions]) -> CreditBalance:
+        """Get the credit balance (`GET /credits/balance`).
+
+        Args:
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        return await self._client.request(
+            api_operation("GET", "/credits/balance", options=options, parse=CreditBalance.model_validate)
+        )
+
+    async def wallet(self, **options: Unpack[RequestOptions]) -> Wallet:
+        """Get the balance with payment and auto top-up details (`GET /credits/wallet`).
+
+        Args:
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        return await self._client.request(
+            api_operation("GET", "/credits/wallet", options=options, parse=Wallet.model_validate)
+        )
+
+    async def transactions(
+        self, *, limit: int = 50, offset: int = 0, **options: Unpack[RequestOptions]
+    ) -> AsyncPage[Transaction]:
+        """List credit movements, newest first (`GET /credits/transactions`).
+
+        Charges, refunds, purchases and bonuses. Returns one page (`.data`); `async for` over it
+        yields every transaction, fetching the following pages as needed.
+
+        Args:
+            limit: Page size (default 50).
+            offset: How many transactions to skip (default 0).
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        request = page_request(
+            "/credits/transactions",
+            {"limit": limit, "offset": offset},
+            options,
+            "transactions",
+            Transaction.model_validate,
+        )
+        return await self._client.request(AsyncPage.operation(self._client, request))
+
+    async def packs(self, **options: Unpack[RequestOptions]) -> builtins.list[CreditPack]:
+        """List the credit packs for sale (`GET /credits/packs`).
+
+        Args:
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        return await self._client.request(
+            api_operation("GET", "/credits/packs", options=options, parse=_parse_packs)
+        )
+
+    async def purchase(
+        self, amount_usd: float | None = None, pack_id: str | None = None, **tracking: Any
+    ) -> CheckoutSession:
+        """Start a checkout for credits (`POST /credits/purchase`): send the user to `checkout_url`.
+
+        Args:
+            amount_usd: How much to buy, in USD ($3 to $10,000); or give `pack_id`.
+            pack_id: A pack from `packs()`.
+            **tracking: Extra string fields sent with the purchase (e.g. `utm_source="docs"`); the
+                per-call request options (extra_headers, timeout, ...) are accepted here too.
+        """
+        fields, options = tracking_fields("credits.purchase", tracking)
+        body = {"amount_usd": amount_usd, "pack_id": pack_id, **fields}
+        return await self._client.request(
+            api_operation(
+                "POST", "/credits/purchase", body=body, options=options, parse=CheckoutSession.model_validate
+            )
+        )
+
+    async def confirm_checkout(
+        self, session_id: str, **options: Unpack[RequestOptions]
+    ) -> CheckoutConfirmation:
+        """Confirm a paid checkout and add its credits (`POST /credits/confirm-checkout`).
+
+        Args:
+            session_id: The `session_id` returned by `purchase()`.
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        body = {"session_id": require_id("session_id", session_id)}
+        return await self._client.request(
+            api_operation(
+                "POST",
+                "/credits/confirm-checkout",
+                body=body,
+                options=options,
+                parse=CheckoutConfirmation.model_validate,
+            )
+        )
+
+    async def update_auto_topup(
+        self,
+        enabled: bool,
+        *,
+        threshold_credits: int = 300,
+        amount_usd: int = 10,
+        monthly_cap_usd: int = 200,
+        **options: Unpack[RequestOptions],
+    ) -> AutoTopupResult:
+        """Turn automatic top-up on or off (`PUT /credits/auto-topup`).
+
+        Turning it on needs a saved payment method: one completed checkout.
+
+        Args:
+            enabled: Whether to top up automatically.
+            threshold_credits: Top up when the balance falls below this (default 300).
+            amount_usd: How much each top-up buys, in USD (default 10).
+            monthly_cap_usd: The most auto top-up may spend in a month, in USD (default 200).
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        body = {
+            "enabled": enabled,
+            "threshold_credits": threshold_credits,
+            "amount_usd": amount_usd,
+            "monthly_cap_usd": monthly_cap_usd,
+        }
+        return await self._client.request(
+            api_operation(
+                "PUT", "/credits/auto-topup", body=body, options=options, parse=AutoTopupResult.model_validate
+            )
+        )
+
+
+# </async>
+
+
+# <sync> generated by scripts/unasync.py from the async region above: do not edit
+class Credits(APIResource):
+    """Credits: $1 buys 100; requests are charged once they settle, and refunded when they fail."""
+
+    def balance(self, **options: Unpack[RequestOptions]) -> CreditBalance:
+        """Get the credit balance (`GET /credits/balance`).
+
+        Args:
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        return self._client.request(
+            api_operation("GET", "/credits/balance", options=options, parse=CreditBalance.model_validate)
+        )
+
+    def wallet(self, **options: Unpack[RequestOptions]) -> Wallet:
+        """Get the balance with payment and auto top-up details (`GET /credits/wallet`).
+
+        Args:
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        return self._client.request(
+            api_operation("GET", "/credits/wallet", options=options, parse=Wallet.model_validate)
+        )
+
+    def transactions(
+        self, *, limit: int = 50, offset: int = 0, **options: Unpack[RequestOptions]
+    ) -> Page[Transaction]:
+        """List credit movements, newest first (`GET /credits/transactions`).
+
+        Charges, refunds, purchases and bonuses. Returns one page (`.data`); `for` over it
+        yields every transaction, fetching the following pages as needed.
+
+        Args:
+            limit: Page size (default 50).
+            offset: How many transactions to skip (default 0).
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        request = page_request(
+            "/credits/transactions",
+            {"limit": limit, "offset": offset},
+            options,
+            "transactions",
+            Transaction.model_validate,
+        )
+        return self._client.request(Page.operation(self._client, request))
+
+    def packs(self, **options: Unpack[RequestOptions]) -> builtins.list[CreditPack]:
+        """List the credit packs for sale (`GET /credits/packs`).
+
+        Args:
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        return self._client.request(
+            api_operation("GET", "/credits/packs", options=options, parse=_parse_packs)
+        )
+
+    def purchase(
+        self, amount_usd: float | None = None, pack_id: str | None = None, **tracking: Any
+    ) -> CheckoutSession:
+        """Start a checkout for credits (`POST /credits/purchase`): send the user to `checkout_url`.
+
+        Args:
+            amount_usd: How much to buy, in USD ($3 to $10,000); or give `pack_id`.
+            pack_id: A pack from `packs()`.
+            **tracking: Extra string fields sent with the purchase (e.g. `utm_source="docs"`); the
+                per-call request options (extra_headers, timeout, ...) are accepted here too.
+        """
+        fields, options = tracking_fields("credits.purchase", tracking)
+        body = {"amount_usd": amount_usd, "pack_id": pack_id, **fields}
+        return self._client.request(
+            api_operation(
+                "POST", "/credits/purchase", body=body, options=options, parse=CheckoutSession.model_validate
+            )
+        )
+
+    def confirm_checkout(
+        self, session_id: str, **options: Unpack[RequestOptions]
+    ) -> CheckoutConfirmation:
+        """Confirm a paid checkout and add its credits (`POST /credits/confirm-checkout`).
+
+        Args:
+            session_id: The `session_id` returned by `purchase()`.
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        body = {"session_id": require_id("session_id", session_id)}
+        return self._client.request(
+            api_operation(
+                "POST",
+                "/credits/confirm-checkout",
+                body=body,
+                options=options,
+                parse=CheckoutConfirmation.model_validate,
+            )
+        )
+
+    def update_auto_topup(
+        self,
+        enabled: bool,
+        *,
+        threshold_credits: int = 300,
+        amount_usd: int = 10,
+        monthly_cap_usd: int = 200,
+        **options: Unpack[RequestOptions],
+    ) -> AutoTopupResult:
+        """Turn automatic top-up on or off (`PUT /credits/auto-topup`).
+
+        Turning it on needs a saved payment method: one completed checkout.
+
+        Args:
+            enabled: Whether to top up automatically.
+            threshold_credits: Top up when the balance falls below this (default 300).
+            amount_usd: How much each top-up buys, in USD (default 10).
+            monthly_cap_usd: The most auto top-up may spend in a month, in USD (default 200).
+            **options: Per-call request options (extra_headers, timeout, max_retries, ...).
+        """
+        body = {
+            "enabled": enabled,
+            "threshold_credits": threshold_credits,
+            "amount_usd": amount_usd,
+            "monthly_cap_usd": monthly_cap_usd,
+        }
+        return self._client.request(
+            api_operation(
+                "PUT", "/credits/auto-topup", body=body, options=options, parse=AutoTopupResult.model_validate
+            )
+        )
+
+
+# </sync>

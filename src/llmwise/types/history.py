@@ -1,0 +1,50 @@
+"""Request history (`client.history`): every orchestration request, newest first."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from .._models import BaseModel
+from .shared import Number
+
+__all__ = ["HistoryEntry", "HistoryResponse"]
+
+
+class HistoryResponse(BaseModel):
+    """What one model answered to a past request (`history.retrieve()` only)."""
+
+    model: Optional[str] = None
+    """The model id."""
+    content: Optional[str] = None
+    """Its answer."""
+    status: Optional[str] = None
+    """`ok` or `error`."""
+
+
+class HistoryEntry(BaseModel):
+    """One past request; `retrieve()` also fills in `messages` and `responses`."""
+
+    id: Optional[str] = None
+    """The request id (`req_...`), as returned by chat/compare/blend/judge."""
+    mode: Optional[str] = None
+    """`chat`, `auto`, `mesh`, `compare`, `blend` or `judge` (the vocabulary may grow)."""
+    models: Optional[list[str]] = None
+    """The models involved."""
+    prompt: Optional[str] = None
+    """The last user message (redacted by a zero-retention purge)."""
+    content: Optional[str] = None
+    """The answer (redacted by a zero-retention purge)."""
+    status: Optional[str] = None
+    """`ok` or `error`."""
+    credits_charged: Optional[Number] = None
+    """Credits the request cost (after any refund)."""
+    latency_ms: Optional[Number] = None
+    """How long it took end to end."""
+    conversation_id: Optional[str] = None
+    """The conversation the request was attached to, if any."""
+    created_at: Optional[str] = None
+    """When it ran (ISO 8601, UTC)."""
+    messages: Optional[list[Any]] = None
+    """The messages the request sent (only from `retrieve()`)."""
+    responses: Optional[list[HistoryResponse]] = None
+    """Each model's answer (only from `retrieve()`)."""
