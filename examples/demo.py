@@ -1,0 +1,175 @@
+"""The llmwise tour: chat, streaming, auto routing, failover, compare, blend and judge.
+
+Runs against the built-in sandbox (a local LLMWise-compatible server on 127.0.0.1), so it needs no
+API key and no network. Point it at the real API with `--real` (reads LLMWISE_API_KEY).
+
+    python examples/demo.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+import textwrap
+from contextlib import ExitStack
+
+from llmwise import AsyncLLMWise, LLMWise, ServerStreamError
+from llmwise.types.chat import RouteEvent, TraceEvent
+from llmwise.types.compare import ModelDoneEvent
+from llmwise.types.shared import MessageParam
+
+
+def section(title: str) -> None:
+    print(f"\n\033[1m== {title} ==\033[0m" if sys.stdout.isatty() else f"\n== {title} ==")
+
+
+def ask(text: str) -> list[MessageParam]:
+    return [{"role": "user", "content": text}]
+
+
+def tour(client: LLMWise, sandbox: object | None) -> None:
+    section("1. Chat (one model)")
+    answer = client.chat.create(model="gpt-5.2", messages=ask("Write a haiku about rate limits."))
+    print(answer.content)
+    print(
+        f"model={answer.model} credits charged={answer.credits_charged} remaining={answer.credits_remaining}"
+    )
+
+    section("2. Streaming")
+    with client.chat.stream(
+        model="claude-sonnet-4.5", messages=ask("Explain recursion to a 10-year-old.")
+    ) as stream:
+        for text in stream.text_stream:
+            print(text, end="", flush=True)
+        final = stream.get_final_completion()
+    print(f"\n[{final.completion_tokens} tokens, finish_reason={final.finish_reason}]")
+
+    section('3. Auto routing (model="auto")')
+    answer = client.chat.create(model="auto", messages=ask("Write a Python function that reverses a list."))
+    print(f"auto picked {answer.resolved_model}: {answer.content[:90]}...")
+
+    section("4. Failover (primary rate limited -> fallback)")
+    if sandbox is not None:
+        sandbox.set_model("claude-sonnet-4.5", fail_status=429)  # type: ignore[attr-defined]
+    with client.chat.stream(
+        model="claude-sonnet-4.5",
+        routing={"fallback": ["gpt-5.2", "gemini-3-flash"], "strategy": "rate-limit"},
+        messages=ask("Summarize the incident in 3 bullets."),
+    ) as stream:
+        for event in stream:
+            if isinstance(event, RouteEvent):
+                code = f" ({event.status_code})" if event.status_code else ""
+                print(f"  route: {event.model} {event.status}{code}")
+            elif isinstance(event, TraceEvent):
+                tried = " -> ".join(f"{a.model}:{a.status}" for a in event.attempts)
+                print(f"  trace: {tried}; answered by {event.final_model}")
+        print(f"  answer: {stream.get_final_completion().content[:90]}...")
+    if sandbox is not None:
+        sandbox.set_model("claude-sonnet-4.5")  # type: ignore[attr-defined]
+
+    section("5. Errors are typed")
+    if sandbox is not None:
+        sandbox.set_model("gpt-5.2", fail_status=503, fail_after_chunks=2)  # type: ignore[attr-defined]
+        try:
+            client.chat.create(model="gpt-5.2", messages=ask("Hi"), stream=True).get_final_completion()
+        except ServerStreamError as err:
+            print(
+                f"  {type(err).__name__}: {err.message}; refunded={err.refunded}; kept {len(err.partial_text)} chars"
+            )
+        sandbox.set_model("gpt-5.2")  # type: ignore[attr-defined]
+
+
+def side_by_side(columns: dict[str, str], width: int = 34) -> None:
+    wrapped = [
+        [name, "-" * min(width, len(name)), *textwrap.wrap(text, width)] for name, text in columns.items()
+    ]
+    for row in itertools.zip_longest(*wrapped, fillvalue=""):
+        print("  " + " | ".join(cell.ljust(width) for cell in row))
+
+
+def multi_model_tour(client: LLMWise, sandbox: object | None) -> None:
+    models = ["gpt-5.2", "claude-sonnet-4.5", "gemini-3-flash"]
+    section("6. Compare: three models in parallel, streamed side by side")
+    if sandbox is not None:
+        for model, latency in zip(models, (0.012, 0.02, 0.004), strict=True):
+            sandbox.set_model(model, latency=latency)  # type: ignore[attr-defined]
+    with client.compare.stream(models=models, messages=ask("Pitch a credit-based LLM gateway.")) as stream:
+        for event in stream:
+            if isinstance(event, ModelDoneEvent):
+                print(f"  {event.model} finished ({event.completion_tokens} tokens, {event.latency_ms} ms)")
+        result = stream.get_final_result()
+    side_by_side({r.model or "?": r.content for r in result.responses})
+    if result.summary is not None:
+        print(
+            f"  fastest={result.summary.fastest} longest={result.summary.longest} credits={result.credits_charged}"
+        )
+    if sandbox is not None:
+        for model in models:
+            sandbox.set_model(model)  # type: ignore[attr-defined]
+
+    section("7. Blend: Mixture-of-Agents, two layers, one synthesized answer")
+    blended = client.blend.create(
+        models=models[:2],
+        strategy="moa",
+        layers=2,
+        synthesizer="claude-sonnet-4.5",
+        messages=ask("How should we cache LLM answers?"),
+    )
+    print(f"  strategy={blended.strategy} synthesizer={blended.synthesizer} sources={blended.source_models}")
+    print("  " + "\n  ".join(textwrap.wrap(blended.content, 96)))
+    print(f"  credits={blended.credits_charged}")
+
+    section("8. Judge: a judge model ranks the contestants")
+    judged = client.judge.create(
+        contestants=models,
+        judge="claude-opus-4.6",
+        criteria=["accuracy", "clarity"],
+        messages=ask("Explain retries with jitter."),
+    )
+    if judged.verdict is not None:
+        for score in judged.verdict.scores:
+            print(f"  #{score.rank} {score.model:<20} {score.score:>4}  {score.reasoning}")
+        print(f"  winner: {judged.verdict.winner}; credits={judged.credits_charged}")
+
+
+async def async_tour(client: AsyncLLMWise) -> None:
+    section("9. The same with AsyncLLMWise")
+    answers = await asyncio.gather(
+        *(
+            client.chat.create(model=m, messages=ask("One sentence on caching."))
+            for m in ("gpt-5.2", "deepseek-v3")
+        )
+    )
+    for answer in answers:
+        print(f"  {answer.model}: {answer.content[:70]}...")
+
+
+def main(argv: list[str]) -> int:
+    with ExitStack() as stack:
+        sandbox = None
+        if "--real" in argv:
+            base_url = None
+            api_key = None
+        else:
+            from llmwise.sandbox import Sandbox, SandboxServer
+
+            sandbox = Sandbox(latency=0.01)
+            server = stack.enter_context(SandboxServer(sandbox))
+            base_url, api_key = server.base_url, "mm_sk_demo"
+            print(f"sandbox: {base_url}")
+        client = stack.enter_context(LLMWise(api_key, base_url=base_url))
+        tour(client, sandbox)
+        multi_model_tour(client, sandbox)
+
+        async def run_async() -> None:
+            async with AsyncLLMWise(api_key, base_url=base_url) as aclient:
+                await async_tour(aclient)
+
+        asyncio.run(run_async())
+    print("\ndemo finished")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
