@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from llmwise import (
+    APITimeoutError,
     AsyncLLMWise,
     AuthenticationError,
     BadRequestError,
@@ -18,6 +19,7 @@ from llmwise import (
     LLMWise,
     RateLimitError,
     ServerStreamError,
+    StreamTimeoutError,
 )
 from llmwise.sandbox import Sandbox, model_text
 from llmwise.types.chat import (
@@ -29,7 +31,7 @@ from llmwise.types.chat import (
     TraceEvent,
 )
 from llmwise.types.shared import MessageParam, UnknownEvent
-from support import KEY, SandboxEnv, run
+from support import KEY, SandboxEnv, collect_stream, run
 
 MSG: list[MessageParam] = [{"role": "user", "content": "Explain circuit breakers in one paragraph."}]
 
@@ -343,3 +345,20 @@ def test_trio_backend() -> None:
         return text
 
     assert trio.run(go) == model_text("gpt-5.2", MSG)
+
+
+def test_slow_model_beyond_the_read_timeout(mode: str) -> None:
+    # About timing by nature: the model pauses 30 s before each chunk, the client waits 0.3 s.
+    sandbox = Sandbox()
+    sandbox.set_model("gpt-5.2", latency=30.0)
+    with sandbox.serve() as server:
+        cls: Any = LLMWise if mode == "sync" else AsyncLLMWise
+        client = cls(KEY, base_url=server.base_url, timeout=0.3, max_retries=0)
+        events, error, _ = collect_stream(client, model="gpt-5.2", messages=MSG)
+        assert isinstance(error, StreamTimeoutError) and isinstance(error, APITimeoutError)
+        assert events == [] and error.partial_text == ""
+        assert len(sandbox.requests) == 1
+        if mode == "async":
+            run(client.aclose())
+        else:
+            client.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Optional, Union, cast
+from typing import Any, Literal, Optional, Union, cast
 
 from typing_extensions import Required
 
@@ -19,7 +19,7 @@ from ._multi import (
     event_data,
     event_parser,
 )
-from .shared import ErrorEvent, Number, StreamEventBase, UnknownEvent
+from .shared import DoneEventBase, ErrorEvent, Number, UnknownEvent
 
 __all__ = [
     "BlendStrategy",
@@ -93,13 +93,9 @@ class BlendModelErrorEvent(ModelErrorEvent, _BlendFrame):
     """A source failed; blending goes on with the others. Yielded, not raised."""
 
 
-class BlendDoneEvent(StreamEventBase):
+class BlendDoneEvent(DoneEventBase):
     """The end of a blend stream: the synthesized answer, how it was made, and billing."""
 
-    stream_kind: ClassVar[Optional[str]] = "done"
-
-    event: Literal["done"] = "done"
-    id: Optional[str] = None
     content: Optional[str] = None
     """The synthesized answer."""
     strategy: Optional[str] = None
@@ -109,11 +105,7 @@ class BlendDoneEvent(StreamEventBase):
     """self_moa: how many samples were drawn."""
     layers: Optional[int] = None
     """moa: how many layers ran."""
-    latency_ms: Optional[Number] = None
     finish_reason: Optional[str] = None
-    credits_charged: Optional[Number] = None
-    credits_remaining: Optional[Number] = None
-    conversation_id: Optional[str] = None
 
 
 class BlendSource(ModelResponse):

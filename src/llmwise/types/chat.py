@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import AliasChoices, Field
 from typing_extensions import Required, TypedDict
 
 from .._models import BaseModel
 from .._streaming import Accumulator
-from .shared import ErrorEvent, MessageParam, Number, StreamEventBase, UnknownEvent
+from .shared import DoneEventBase, ErrorEvent, MessageParam, Number, StreamEventBase, UnknownEvent
 
 __all__ = [
     "RoutingParam",
@@ -164,26 +164,18 @@ class TraceEvent(StreamEventBase):
     """Set when every model failed."""
 
 
-class ChatDoneEvent(StreamEventBase):
+class ChatDoneEvent(DoneEventBase):
     """The end of a chat stream, with billing and usage."""
 
-    stream_kind: ClassVar[Optional[str]] = "done"
-
-    event: Literal["done"] = "done"
-    id: Optional[str] = None
     model: Optional[str] = None
     resolved_model: Optional[str] = None
     finish_reason: Optional[str] = None
-    credits_charged: Optional[Number] = None
-    credits_remaining: Optional[Number] = None
     prompt_tokens: Optional[int] = None
     completion_tokens: Optional[int] = None
     ttft_ms: Optional[Number] = None
     tokens_per_second: Optional[Number] = None
     cost: Optional[Number] = None
-    latency_ms: Optional[Number] = None
     byok: Optional[bool] = None
-    conversation_id: Optional[str] = None
     auto_strategy: Optional[str] = None
     optimization_goal: Optional[str] = None
     mode: Optional[str] = None

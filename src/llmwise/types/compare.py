@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal, Optional, Union, cast
+from typing import Any, Literal, Optional, Union, cast
 
 from typing_extensions import Required
 
@@ -20,7 +20,7 @@ from ._multi import (
     event_data,
     event_parser,
 )
-from .shared import ErrorEvent, Number, StreamEventBase, UnknownEvent
+from .shared import DoneEventBase, ErrorEvent, Number, StreamEventBase, UnknownEvent
 
 __all__ = [
     "CompareCreateParams",
@@ -101,17 +101,9 @@ class CompareSummaryEvent(CompareSummary, StreamEventBase):
     event: Literal["summary"] = "summary"
 
 
-class CompareDoneEvent(StreamEventBase):
+class CompareDoneEvent(DoneEventBase):
     """The end of a compare stream, with billing."""
 
-    stream_kind: ClassVar[Optional[str]] = "done"
-
-    event: Literal["done"] = "done"
-    id: Optional[str] = None
-    credits_charged: Optional[Number] = None
-    credits_remaining: Optional[Number] = None
-    latency_ms: Optional[Number] = None
-    conversation_id: Optional[str] = None
 
 
 CompareStreamEvent = Union[

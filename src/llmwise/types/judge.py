@@ -21,7 +21,7 @@ from ._multi import (
     event_data,
     event_parser,
 )
-from .shared import ErrorEvent, Number, StreamEventBase, UnknownEvent
+from .shared import DoneEventBase, ErrorEvent, Number, StreamEventBase, UnknownEvent
 
 __all__ = [
     "JudgeCreateParams",
@@ -138,18 +138,10 @@ class VerdictEvent(Verdict, StreamEventBase):
     event: Literal["verdict"] = "verdict"
 
 
-class JudgeDoneEvent(StreamEventBase):
+class JudgeDoneEvent(DoneEventBase):
     """The end of a judge stream, with billing."""
 
-    stream_kind: ClassVar[Optional[str]] = "done"
-
-    event: Literal["done"] = "done"
-    id: Optional[str] = None
     judge: Optional[str] = None
-    credits_charged: Optional[Number] = None
-    credits_remaining: Optional[Number] = None
-    latency_ms: Optional[Number] = None
-    conversation_id: Optional[str] = None
 
 
 JudgeStreamEvent = Union[

@@ -16,6 +16,7 @@ __all__ = [
     "ImageURL",
     "ContentBlockParam",
     "StreamEventBase",
+    "DoneEventBase",
     "ErrorEvent",
     "UnknownEvent",
 ]
@@ -64,6 +65,20 @@ class StreamEventBase(BaseModel):
 
     event: Optional[str] = None
     """The `event` field of the payload (`"done"`, `"route"`, ...); None for text chunks."""
+
+
+class DoneEventBase(StreamEventBase):
+    """The closing event of a stream: billing, and the request id. Each endpoint adds its fields."""
+
+    stream_kind: ClassVar[Optional[str]] = "done"
+
+    event: Literal["done"] = "done"
+    id: Optional[str] = None
+    """The request id (usable with `client.history.retrieve`)."""
+    credits_charged: Optional[Number] = None
+    credits_remaining: Optional[Number] = None
+    latency_ms: Optional[Number] = None
+    conversation_id: Optional[str] = None
 
 
 class ErrorEvent(StreamEventBase):
