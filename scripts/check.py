@@ -19,6 +19,7 @@ def main(argv: list[str]) -> int:
     static = [
         ("ruff", [py, "-m", "ruff", "check", *LINTED]),
         ("generated sync code is current", [py, "scripts/unasync.py", "--check"]),
+        ("generated 0.1 stubs and migration table are current", [py, "scripts/gen_legacy.py", "--check"]),
         ("mypy --strict", [py, "-m", "mypy"]),
     ]
     failed = []

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pydantic
-from pydantic import ConfigDict
+from pydantic import AliasChoices, ConfigDict
 
 __all__ = ["BaseModel"]
 
@@ -50,6 +50,11 @@ class BaseModel(pydantic.BaseModel):
         extra = self.__pydantic_extra__
         if extra is not None and key in extra:
             return extra[key]
+        for name, info in fields.items():
+            # A field read from one of several keys (`attempts` or `trace`): the server sent `key`.
+            choices = info.validation_alias
+            if isinstance(choices, AliasChoices) and key in choices.choices and name in self.model_fields_set:
+                return getattr(self, name)
         return _MISSING
 
     def __getitem__(self, key: str) -> Any:

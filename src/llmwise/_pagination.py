@@ -34,6 +34,8 @@ T = TypeVar("T")
 # Keys a list may come under when the documented one is absent.
 FALLBACK_KEYS = ("data", "items")
 
+_MISSING = object()
+
 
 def find_items(body: Any, key: str | None) -> list[Any] | None:
     """The list in a response body: `body[key]`, else `body["data"]` / `body["items"]`, else the
@@ -41,9 +43,16 @@ def find_items(body: Any, key: str | None) -> list[Any] | None:
     if isinstance(body, list):
         return body
     if isinstance(body, Mapping):
-        for name in (key, *FALLBACK_KEYS):
-            if name is not None and isinstance(body.get(name), list):
-                return list(body[name])
+        items = find_items_source(body, key)
+        return None if items is None else list(items)
+    return None
+
+
+def find_items_source(body: Mapping[str, Any], key: str | None) -> Any:
+    """The list object `find_items` reads the items of a JSON object from (None if there is none)."""
+    for name in (key, *FALLBACK_KEYS):
+        if name is not None and isinstance(body.get(name), list):
+            return body[name]
     return None
 
 
@@ -95,6 +104,7 @@ class BasePage(Generic[T]):
                 f"expected a list (or an object with {request.key!r}), got {type(body).__name__}"
             )
         self._request = request
+        self._body = body
         self.data = [request.item(item) for item in items]
         self.total = _total(body)
 
@@ -131,6 +141,40 @@ class BasePage(Generic[T]):
         # A server that ignores `offset` (and sends no `total`) would return the same full page
         # forever: stop instead of looping.
         return bool(self.data) and self.data == previous.data
+
+    # --- read-only dict access, for 0.1-era code (0.1 returned the response object itself) ---------
+
+    def _lookup(self, key: str) -> Any:
+        body = self._body
+        if not isinstance(body, Mapping) or key not in body:
+            return _MISSING
+        if body[key] is find_items_source(body, self._request.key):
+            # The items themselves: the typed ones (still readable as dicts).
+            return self.data
+        return body[key]
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._lookup(key)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """What the server sent under `key` (the items as typed objects), or `default`, like
+        `dict.get`: `page.get("total", 0)`."""
+        value = self._lookup(key)
+        return default if value is _MISSING else value
+
+    def __contains__(self, item: object) -> bool:
+        # A string asks for a key of the response, as with 0.1's dict; anything else, for an item
+        # of this page (without fetching the others).
+        if isinstance(item, str):
+            return self._lookup(item) is not _MISSING
+        return item in self.data
+
+    def keys(self) -> list[str]:
+        """The keys of the response object (none when the server answered a bare list)."""
+        return list(self._body) if isinstance(self._body, Mapping) else []
 
     def __repr__(self) -> str:
         return (

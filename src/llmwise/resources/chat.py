@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from typing_extensions import Unpack
 
 from .._base_client import Operation, split_options
+from .._legacy_api import AsyncChatCallable, ChatCallable
 from .._resource import APIResource, AsyncAPIResource
 from .._streaming import AsyncStream, Stream
 from .._types import RequestOptions
@@ -63,7 +64,7 @@ class AsyncChatStream(AsyncStream[ChatStreamEvent]):
         return accumulator.completion()
 
 
-class AsyncChat(AsyncAPIResource):
+class AsyncChat(AsyncAPIResource, AsyncChatCallable):
     """Chat with one model, with `model="auto"`, or with a failover chain (`routing`)."""
 
     @overload
@@ -128,7 +129,7 @@ class ChatStream(Stream[ChatStreamEvent]):
         return accumulator.completion()
 
 
-class Chat(APIResource):
+class Chat(APIResource, ChatCallable):
     """Chat with one model, with `model="auto"`, or with a failover chain (`routing`)."""
 
     @overload
