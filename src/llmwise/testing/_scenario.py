@@ -1,0 +1,268 @@
+"""The scenario API: script what the sandbox does, then check what your code sent.
+
+Everything here is a thin, typed layer over the :class:`~llmwise.sandbox.Sandbox` methods, so a
+scenario and direct sandbox calls can be mixed freely.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Union
+
+from ._requests import SentRequest, describe
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from llmwise.sandbox import Sandbox
+
+    from ._waits import RetryWaits
+
+#: A model's scripted answer: fixed text, or ``callable(messages) -> text``.
+Reply = Union[str, Callable[[Sequence[Mapping[str, Any]]], str]]
+
+
+class Scenario:
+    """Script a :class:`~llmwise.sandbox.Sandbox` fluently and inspect the requests it received.
+
+    ``Scenario()`` builds its own sandbox; the ``llmwise_scenario`` fixture and
+    :func:`~llmwise.testing.sandbox_client` hand you one bound to theirs. Configuration methods
+    return the scenario (or the :class:`ModelScript`) so calls chain::
+
+        scenario.model("gpt-5.2").replies("Hello!").with_latency(0.01)
+        scenario.rate_limit(times=1, retry_after=2).server_error(503)
+
+    Queued faults (``rate_limit``, ``server_error``, ``cut_stream``, ``malformed_frame``,
+    ``unknown_event``) are used up in the order they were added, one per matching request;
+    ``path`` (relative to ``/api/v1``, globs allowed) limits one to some endpoints. Model
+    behaviour (:meth:`model`) is persistent until changed.
+    """
+
+    def __init__(self, sandbox: Sandbox | None = None) -> None:
+        if sandbox is None:
+            from llmwise.sandbox import Sandbox
+
+            sandbox = Sandbox()
+        #: The sandbox being scripted (for anything the scenario API does not cover).
+        self.sandbox: Sandbox = sandbox
+        # Set by the fixtures and sandbox_client(), which install the retry-wait recorder.
+        self._retry_waits: RetryWaits | None = None
+
+    # -- models ---------------------------------------------------------------------------------
+
+    def model(self, model_id: str) -> ModelScript:
+        """Script one catalogue model: ``scenario.model("gpt-5.2").fails(429)``.
+
+        Raises ``ValueError`` for ids the sandbox does not serve (see :meth:`add_model`) and for
+        ``"auto"``, which is a router: script the models it routes to instead.
+        """
+        if model_id == "auto":
+            raise ValueError("'auto' is a router, not a model: script the models it routes to")
+        with self.sandbox.state.lock:
+            known = self.sandbox.state.is_known_model(model_id)
+        if not known:
+            raise ValueError(
+                f"unknown model {model_id!r}: the sandbox serves the LLMWise v1 catalogue "
+                f"(scenario.model_ids lists it); add new ids with scenario.add_model({model_id!r})"
+            )
+        return ModelScript(self.sandbox, model_id)
+
+    def add_model(self, model_id: str, *, vision: bool = False, is_free: bool = False) -> ModelScript:
+        """Add a model id the catalogue lacks (``GET /models`` lists it from now on) and script it."""
+        self.sandbox.add_model(model_id, vision=vision, is_free=is_free)
+        return ModelScript(self.sandbox, model_id)
+
+    @property
+    def model_ids(self) -> list[str]:
+        """Every model id the sandbox serves (``auto`` included)."""
+        return [m.id for m in self.sandbox.models]
+
+    def auto_fallbacks(self, max_fallbacks: int) -> Self:
+        """Let ``model="auto"`` fail over along ``max_fallbacks`` models (0: no failover, the default)."""
+        if isinstance(max_fallbacks, bool) or not isinstance(max_fallbacks, int) or max_fallbacks < 0:
+            raise ValueError("max_fallbacks must be an integer >= 0")
+        with self.sandbox.state.lock:
+            self.sandbox.policy["max_fallbacks"] = max_fallbacks
+        return self
+
+    # -- queued faults --------------------------------------------------------------------------
+
+    def rate_limit(self, times: int = 1, retry_after: float = 1.0, path: str | None = None) -> Self:
+        """Answer the next ``times`` requests with 429 and ``Retry-After: retry_after`` (seconds).
+
+        The SDK retries 429 (honouring the header), so ``times`` up to ``max_retries`` (2 by
+        default) ends in success; more ends in ``llmwise.RateLimitError``.
+        """
+        self.sandbox.rate_limit(times=times, retry_after=retry_after, path=path)
+        return self
+
+    def server_error(self, status: int = 503, times: int = 1, path: str | None = None) -> Self:
+        """Answer the next ``times`` requests with ``status`` (a JSON error body; 5xx are retried)."""
+        self.sandbox.server_error(status=status, times=times, path=path)
+        return self
+
+    def cut_stream(self, after_events: int = 2, times: int = 1, path: str | None = None) -> Self:
+        """Drop the connection of the next ``times`` streams after ``after_events`` SSE frames.
+
+        The client sees ``llmwise.IncompleteStreamError`` (with ``partial_text``) once events have
+        reached it; with ``after_events=0`` the SDK retries as for a connection error. Requests
+        that do not stream leave the fault queued.
+        """
+        self.sandbox.cut_stream(after_events=after_events, times=times, path=path)
+        return self
+
+    def malformed_frame(self, after_events: int = 1, times: int = 1, path: str | None = None) -> Self:
+        """Insert an unparsable frame (``data: {not json``) into the next ``times`` streams.
+
+        The stream goes on: the SDK logs a warning and skips the frame.
+        """
+        self.sandbox.malformed_frame(after_events=after_events, times=times, path=path)
+        return self
+
+    def unknown_event(
+        self,
+        after_events: int = 1,
+        times: int = 1,
+        path: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> Self:
+        """Insert an event kind the SDK does not know (``payload``, default ``{"event": "sandbox_mystery"}``).
+
+        Streams yield it as ``llmwise.types.shared.UnknownEvent``; code that ignores unknown
+        events keeps working when the API adds new ones.
+        """
+        self.sandbox.unknown_event(after_events=after_events, times=times, path=path, payload=payload)
+        return self
+
+    def clear_faults(self) -> Self:
+        """Drop every queued fault (model scripts stay)."""
+        self.sandbox.clear_faults()
+        return self
+
+    # -- credits --------------------------------------------------------------------------------
+
+    def set_credits(self, balance: int) -> Self:
+        """Set the credit balance (chat costs 1, compare 2, blend 4, judge 5)."""
+        self.sandbox.credits = balance
+        return self
+
+    def out_of_credits(self) -> Self:
+        """Balance 0: every paid request gets 402 (``llmwise.InsufficientCreditsError``)."""
+        return self.set_credits(0)
+
+    @property
+    def credits(self) -> int:
+        """The current credit balance."""
+        return self.sandbox.credits
+
+    # -- what your code sent --------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[SentRequest]:
+        """Every request received under ``/api/v1``, oldest first (a snapshot)."""
+        return [SentRequest.from_record(r) for r in self.sandbox.requests]
+
+    def requests_to(self, path: str | None = None, method: str | None = None) -> list[SentRequest]:
+        """The requests to ``path`` (``"/chat"``, ``"chat"``, globs such as ``"/history*"``) and/or ``method``."""
+        return [r for r in self.requests if r.matches(path, method)]
+
+    def last_request(self, path: str | None = None, method: str | None = None) -> SentRequest:
+        """The most recent request to ``path`` / with ``method`` (any when ``None``).
+
+        Raises ``AssertionError`` listing what was received when there is none, so it reads
+        well in a failing test.
+        """
+        everything = self.requests
+        for request in reversed(everything):
+            if request.matches(path, method):
+                return request
+        wanted = " ".join(part for part in (method and method.upper(), path) if part) or "any path"
+        raise AssertionError(f"the sandbox received no request to {wanted}; received: {describe(everything)}")
+
+    @property
+    def retry_waits(self) -> list[float]:
+        """The waits (seconds) the SDK asked for between retries, in order.
+
+        Recorded for scenarios from the pytest fixtures and :func:`~llmwise.testing.sandbox_client`
+        (which skip the waits unless told to sleep); a hand-built ``Scenario`` raises
+        ``RuntimeError`` rather than report a misleading empty list.
+        """
+        if self._retry_waits is None:
+            raise RuntimeError(
+                "retry waits are recorded only for scenarios from the llmwise fixtures or sandbox_client()"
+            )
+        return list(self._retry_waits.waits)
+
+    def reset(self) -> Self:
+        """Forget requests, faults, model scripts and retry waits; restore the starting credits."""
+        self.sandbox.reset()
+        if self._retry_waits is not None:
+            self._retry_waits.waits.clear()
+        return self
+
+    def __repr__(self) -> str:
+        return f"<Scenario {self.sandbox!r}>"
+
+
+class ModelScript:
+    """How one model behaves; each call changes one aspect and keeps the others.
+
+    Obtained from :meth:`Scenario.model`. Settings persist for every later request until changed.
+    """
+
+    def __init__(self, sandbox: Sandbox, model_id: str) -> None:
+        self.sandbox = sandbox
+        #: The scripted model's id.
+        self.model_id = model_id
+
+    def replies(self, text: Reply) -> Self:
+        """Answer ``text`` (or ``text(messages)``) instead of the generated deterministic text.
+
+        Streams deliver it in 3-word chunks.
+        """
+        if not (isinstance(text, str) or callable(text)):
+            raise TypeError("replies() takes a string or a callable(messages) -> str")
+        return self._update(text=text)
+
+    def with_latency(self, seconds: float) -> Self:
+        """Wait ``seconds`` before each streamed chunk (non-streamed answers wait for the whole text)."""
+        return self._update(latency=seconds)
+
+    def fails(
+        self, status: int = 500, *, after_chunks: int | None = None, message: str | None = None
+    ) -> Self:
+        """Fail every request with ``status``: at once, or after streaming ``after_chunks`` chunks.
+
+        Alone, the request fails with that status (``llmwise.RateLimitError`` for 429, ...); in a
+        failover chain (``routing={"fallback": [...]}``) 408/409/425/429/5xx fail over to the
+        next model. ``message`` replaces the default upstream error text.
+        """
+        return self._update(fail_status=status, fail_after_chunks=after_chunks, fail_message=message)
+
+    def recovers(self) -> Self:
+        """Stop failing (text and latency stay as scripted)."""
+        return self._update(fail_status=None, fail_after_chunks=None, fail_message=None)
+
+    def reset(self) -> Self:
+        """Back to the defaults: generated text, the sandbox latency, no failure."""
+        self.sandbox.set_model(self.model_id)
+        return self
+
+    def _update(self, **changes: Any) -> Self:
+        # set_model replaces every setting, so merge with the current ones first.
+        with self.sandbox.state.lock:
+            current = self.sandbox.state.behaviour(self.model_id)
+            merged = dataclasses.replace(current, **changes)
+            self.sandbox.set_model(
+                self.model_id,
+                latency=merged.latency,
+                fail_status=merged.fail_status,
+                fail_after_chunks=merged.fail_after_chunks,
+                fail_message=merged.fail_message,
+                text=merged.text,
+            )
+        return self
+
+    def __repr__(self) -> str:
+        return f"<ModelScript {self.model_id!r} {self.sandbox.state.behaviour(self.model_id).to_dict()}>"
