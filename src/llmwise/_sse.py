@@ -76,6 +76,47 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Consume ``chunk`` and return the events it completed (possibly none)."""
+        lines = self._lines(chunk)
+        return self._process(lines, False) if lines else []
+
+    def feed_data(self, chunk: bytes) -> list[str]:
+        """Like :meth:`feed`, but return only each completed event's ``data``.
+
+        For consumers that read nothing else (the typed streams): it saves building an event
+        object per event. The decoder's state (:attr:`last_event_id`, :attr:`retry`) is kept
+        all the same.
+        """
+        lines = self._lines(chunk)
+        return self._process(lines, True) if lines else []
+
+    def flush(self) -> list[ServerSentEvent]:
+        """Signal end of stream and return any event still pending.
+
+        Deliberate, lenient deviation from the spec (which discards an incomplete event at
+        end of stream): if the pending, not yet dispatched event has data from *complete*
+        lines (terminated by a line break), it is dispatched. An unterminated trailing
+        partial line is discarded, since it is most likely a cut-off frame.
+
+        Afterwards the decoder is reset for a new stream, keeping :attr:`last_event_id`
+        and :attr:`retry`.
+        """
+        return self._flush(False)
+
+    def flush_data(self) -> list[str]:
+        """Like :meth:`flush`, but return only the pending event's ``data`` (see :meth:`feed_data`)."""
+        return self._flush(True)
+
+    def _flush(self, data_only: bool) -> list[Any]:
+        self._pending.clear()
+        self._skip_lf = False
+        # A new stream may start with its own BOM.
+        self._bom_buf = b""
+        events = self._process([b""], data_only) if self._data else []
+        self._event = self._id = self._retry = None
+        return events
+
+    def _lines(self, chunk: bytes) -> list[bytes]:
+        """The lines ``chunk`` completes, without their line breaks (the rest is kept for later)."""
         if not chunk:
             return []
         if self._bom_buf is not None:
@@ -94,60 +135,46 @@ class SSEDecoder:
                 if not chunk:
                     return []
 
-        # bytes.splitlines splits on exactly LF, CR and CRLF (unlike str.splitlines).
-        lines = chunk.splitlines(keepends=True)
-        tail = lines[-1]
-        last = tail[-1]
-        unterminated = False
+        # bytes.splitlines splits on exactly LF, CR and CRLF (unlike str.splitlines). Lines come
+        # without their line break; whether the last one is complete follows from the chunk's end.
+        lines = chunk.splitlines()
+        last = chunk[-1]
+        pending = self._pending
+        tail: bytes | None = None
         if last == _CR:
             self._skip_lf = True
         elif last != _LF:
-            if len(lines) == 1:
-                self._pending.append(tail)
+            tail = lines.pop()
+            if not lines:
+                pending.append(tail)
                 return []
-            lines.pop()
-            unterminated = True
-        pending = self._pending
         if pending:
             pending.append(lines[0])
             lines[0] = b"".join(pending)
             pending.clear()
-        if unterminated:
+        if tail is not None:
             pending.append(tail)
-        return self._process(lines)
+        return lines
 
-    def flush(self) -> list[ServerSentEvent]:
-        """Signal end of stream and return any event still pending.
-
-        Deliberate, lenient deviation from the spec (which discards an incomplete event at
-        end of stream): if the pending, not yet dispatched event has data from *complete*
-        lines (terminated by a line break), it is dispatched. An unterminated trailing
-        partial line is discarded, since it is most likely a cut-off frame.
-
-        Afterwards the decoder is reset for a new stream, keeping :attr:`last_event_id`
-        and :attr:`retry`.
-        """
-        self._pending.clear()
-        self._skip_lf = False
-        # A new stream may start with its own BOM.
-        self._bom_buf = b""
-        events = self._process([b"\n"]) if self._data else []
-        self._event = self._id = self._retry = None
-        return events
-
-    def _process(self, lines: list[bytes]) -> list[ServerSentEvent]:
-        # Fields are matched on bytes and only values are decoded: ":", " " and the ASCII
-        # field names cannot occur inside a multi-byte UTF-8 sequence, so this is equivalent
-        # to decoding first, and cheaper.
-        events: list[ServerSentEvent] = []
+    def _process(self, lines: list[bytes], data_only: bool) -> list[Any]:
+        # Fields are matched on bytes and only values are decoded: ":", " " and the ASCII field
+        # names cannot occur inside a multi-byte UTF-8 sequence, so this is equivalent to decoding
+        # first, and cheaper. This loop runs once per line of every stream: the per-event fields
+        # live in locals meanwhile, and `data: ...` lines take a short cut.
+        events: list[Any] = []
         data = self._data
-        for raw in lines:
-            line = raw.rstrip(b"\r\n")
+        event, id_, retry = self._event, self._id, self._retry
+        for line in lines:
             if not line:
                 if data:
-                    events.append(ServerSentEvent(self._event, "\n".join(data), self._id, self._retry))
+                    joined = "\n".join(data)
+                    events.append(joined if data_only else ServerSentEvent(event, joined, id_, retry))
                     data.clear()
-                self._event = self._id = self._retry = None
+                event = id_ = retry = None
+                continue
+            if line.startswith(b"data: "):
+                # Field "data", its one leading space dropped.
+                data.append(line[6:].decode("utf-8", "replace"))
                 continue
             name, _, value = line.partition(b":")
             if not name:
@@ -158,14 +185,15 @@ class SSEDecoder:
                 data.append(value.decode("utf-8", "replace"))
             elif name == b"event":
                 # The spec does not distinguish an empty event type from an absent one.
-                self._event = value.decode("utf-8", "replace") or None
+                event = value.decode("utf-8", "replace") or None
             elif name == b"id":
                 if b"\0" not in value:
-                    self._id = self.last_event_id = value.decode("utf-8", "replace")
+                    id_ = self.last_event_id = value.decode("utf-8", "replace")
             elif name == b"retry" and value.isdigit():  # bytes.isdigit is ASCII-only
                 try:
-                    self._retry = self.retry = int(value)
+                    retry = self.retry = int(value)
                 except ValueError:
                     # Beyond sys.get_int_max_str_digits(): ignore rather than raise.
                     pass
+        self._event, self._id, self._retry = event, id_, retry
         return events

@@ -19,6 +19,7 @@ from ..types.chat import (
     ChatCreateParams,
     ChatStreamEvent,
     parse_chat_event,
+    parse_chat_text,
 )
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ class AsyncChat(AsyncAPIResource, AsyncChatCallable):
         first iterated.
         """
         op = _chat_operation(dict(kwargs), stream=True, where="chat.stream")
-        return AsyncChatStream(self._client, op, parse_chat_event, ChatAccumulator)
+        return AsyncChatStream(self._client, op, parse_chat_event, ChatAccumulator, parse_chat_text)
 # </async>
 
 
@@ -166,5 +167,5 @@ class Chat(APIResource, ChatCallable):
         first iterated.
         """
         op = _chat_operation(dict(kwargs), stream=True, where="chat.stream")
-        return ChatStream(self._client, op, parse_chat_event, ChatAccumulator)
+        return ChatStream(self._client, op, parse_chat_event, ChatAccumulator, parse_chat_text)
 # </sync>

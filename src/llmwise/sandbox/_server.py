@@ -24,6 +24,9 @@ class _Aborted(Exception):
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's listen backlog is 5: beyond that many simultaneous connects, the kernel drops
+    # or resets them (clients see `ReadError`), so a hundred concurrent streams would fail.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox, verbose: bool) -> None:
         self.sandbox = sandbox

@@ -24,6 +24,7 @@ __all__ = [
     "ChatStreamEvent",
     "ChatAccumulator",
     "parse_chat_event",
+    "parse_chat_text",
 ]
 
 
@@ -199,15 +200,74 @@ def parse_chat_event(data: dict[str, Any]) -> ChatStreamEvent:
     """The typed event for one chat stream payload; unknown kinds become `UnknownEvent`, never a guess."""
     kind = data.get("event")
     if kind is None:
-        if "error" in data and "delta" not in data:
-            return ErrorEvent.model_validate(data)
         if "delta" in data:
+            if TextChunkEvent.__pydantic_complete__:
+                # Nearly every event of a stream: the validator itself, without `model_validate`'s
+                # Python-level wrapper (which only forwards its default arguments to it). The
+                # first call goes through `model_validate`, which builds the deferred schema.
+                event: TextChunkEvent = TextChunkEvent.__pydantic_validator__.validate_python(data)
+                return event
             return TextChunkEvent.model_validate(data)
+        if "error" in data:
+            return ErrorEvent.model_validate(data)
         return UnknownEvent.model_validate(data)
     cls = _CHAT_EVENTS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         return UnknownEvent.model_validate(data)
     return cls.model_validate(data)  # type: ignore[return-value]
+
+
+def parse_chat_text(data: str) -> Optional[TextChunkEvent]:
+    """A text chunk straight from its JSON text, or None to let `parse_chat_event` decide.
+
+    The short cut of chat streams (see `StreamState`): pydantic parses and validates the JSON in
+    one step, in strict mode. It returns None unless the result is certainly what
+    `parse_chat_event(json.loads(data))` gives: a payload that names an `event`, lacks `delta`,
+    has fields this SDK does not know, or has a value of another JSON type than the field's own
+    (which lax validation might convert), takes the normal path. pydantic's JSON parser rejects
+    everything `json.loads` rejects and reads every other document the same way, except integers
+    longer than `sys.get_int_max_str_digits()` allows, which are sent to the normal path too.
+    `tests/test_perf_paths.py` checks this against the normal path.
+    """
+    if '"event"' in data or not TextChunkEvent.__pydantic_complete__:
+        return None
+    try:
+        event: TextChunkEvent = TextChunkEvent.__pydantic_validator__.validate_json(data, strict=True)
+    except Exception:  # any failure: the normal path decides, and raises or skips as it always did
+        return None
+    fields = event.__dict__
+    if fields["event"] is not None or "delta" not in event.__pydantic_fields_set__ or event.__pydantic_extra__:
+        return None
+    latency, length = fields["latency_ms"], fields["content_length"]
+    if (latency is not None or length is not None) and (_long_int(latency) or _long_int(length)):
+        return None
+    return event
+
+
+def _long_int(value: Any) -> bool:
+    # Past 64 bits an integer may be longer than `sys.get_int_max_str_digits()` allows json.loads.
+    return type(value) is int and value.bit_length() > 64
+
+
+# A stream keeps its text for `.text`, `partial_text` and `get_final_completion()`. Kept as one str
+# per delta, a 100,000-event stream would hold ~60 bytes per event (object headers) for ~6 bytes of
+# text; joined every `_BLOCK` pieces it holds about one byte per character, whatever its length.
+_BLOCK = 256
+
+
+class _Text:
+    """One model's text: recent pieces, and older ones joined into blocks."""
+
+    __slots__ = ("blocks", "recent")
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.recent: list[str] = []
+
+    def value(self) -> str:
+        if self.blocks:
+            return "".join(self.blocks) + "".join(self.recent)
+        return "".join(self.recent)
 
 
 class ChatAccumulator(Accumulator[ChatStreamEvent]):
@@ -216,7 +276,7 @@ class ChatAccumulator(Accumulator[ChatStreamEvent]):
     def __init__(self) -> None:
         # Failover may stream part of an answer from a model that then fails: keep text per model
         # and report the answering model's.
-        self._pieces: dict[Optional[str], list[str]] = {}
+        self._texts: dict[Optional[str], _Text] = {}
         self._current: Optional[str] = None
         self.done: Optional[ChatDoneEvent] = None
         self.trace: Optional[TraceEvent] = None
@@ -224,20 +284,30 @@ class ChatAccumulator(Accumulator[ChatStreamEvent]):
         self.model: Optional[str] = None
 
     def add(self, event: ChatStreamEvent) -> None:
-        if isinstance(event, (TextChunkEvent, MeshChunkEvent)):
-            if event.model != self._current or self._current not in self._pieces:
-                self._current = event.model
-                self._pieces.setdefault(event.model, [])
-            if event.delta:
-                self._pieces[event.model].append(event.delta)
-            if event.model:
-                self.model = event.model
-            if isinstance(event, MeshChunkEvent) and event.finish_reason:
+        # `type(...) is` first: an exact class check is several times cheaper than isinstance()
+        # against a pydantic model class, and this runs for every event of a stream.
+        if type(event) is TextChunkEvent or isinstance(event, (TextChunkEvent, MeshChunkEvent)):
+            model = event.model
+            text = self._texts.get(model)
+            if model != self._current or text is None:
+                self._current = model
+                if text is None:
+                    text = self._texts[model] = _Text()
+            delta = event.delta
+            if delta:
+                recent = text.recent
+                recent.append(delta)
+                if len(recent) >= _BLOCK:
+                    text.blocks.append("".join(recent))
+                    recent.clear()
+            if model:
+                self.model = model
+            if type(event) is not TextChunkEvent and isinstance(event, MeshChunkEvent) and event.finish_reason:
                 self.finish_reason = event.finish_reason
         elif isinstance(event, RouteEvent):
             if event.status == "trying" and event.model is not None:
                 # A new attempt starts from nothing.
-                self._pieces[event.model] = []
+                self._texts[event.model] = _Text()
                 self._current = event.model
         elif isinstance(event, TraceEvent):
             self.trace = event
@@ -249,13 +319,14 @@ class ChatAccumulator(Accumulator[ChatStreamEvent]):
     @staticmethod
     def delta(event: ChatStreamEvent) -> Optional[str]:
         """The text an event adds, if any."""
-        if isinstance(event, (TextChunkEvent, MeshChunkEvent)):
+        if type(event) is TextChunkEvent or isinstance(event, (TextChunkEvent, MeshChunkEvent)):
             return event.delta or None
         return None
 
     @property
     def text(self) -> str:
-        return "".join(self._pieces.get(self._current, ()))
+        text = self._texts.get(self._current)
+        return "" if text is None else text.value()
 
     def completion(self) -> ChatCompletion:
         """The final result, as the non-streaming call would have returned it."""
