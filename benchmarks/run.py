@@ -1,0 +1,551 @@
+"""Run every llmwise benchmark against a local server and print a table plus JSON.
+
+    python benchmarks/run.py            # the full run: a few minutes on 2 cores
+    python benchmarks/run.py --quick    # a smoke run, well under a minute (after the first setup)
+    python benchmarks/run.py --json out.json
+
+The contenders (openai, anthropic) are never dependencies of llmwise: when they are not importable,
+this script creates `benchmarks/.venv`, installs `-e .` plus them there, and re-runs itself with it.
+
+Every figure is a ratio of two medians measured in the same run, with the contenders interleaved
+(A, B, C, B, C, A, ...), so a machine that is busy or slow affects both sides alike. The server is
+`benchmarks/server.py` in a subprocess on 127.0.0.1 (an asyncio server answering from pre-rendered
+bodies); it and every loop here stop by themselves, and a watchdog ends a run that hangs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import gc
+import importlib.util
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+VENV = BENCH / ".venv"
+CONTENDER_PACKAGES = ("openai", "anthropic")
+ENV_MARK = "LLMWISE_BENCH_VENV"
+
+
+@dataclass(frozen=True)
+class Config:
+    import_rounds: int
+    import_everything: bool  # also anthropic and the "client + chat" rows (slow to import)
+    call_rounds: int
+    call_batch: int
+    stream_events: int
+    stream_rounds: int
+    async_total: int
+    async_concurrency: int
+    async_rounds: int
+    memory_small: int
+    memory_large: int
+    memory_streams: int
+    memory_stream_events: int
+    watchdog_s: int
+
+
+FULL = Config(
+    import_rounds=9,
+    import_everything=True,
+    call_rounds=30,
+    call_batch=50,
+    stream_events=100_000,
+    stream_rounds=7,
+    async_total=1_000,
+    async_concurrency=100,
+    async_rounds=11,
+    memory_small=10_000,
+    memory_large=100_000,
+    memory_streams=200,
+    memory_stream_events=1_000,
+    watchdog_s=1_500,
+)
+QUICK = Config(
+    import_rounds=3,
+    import_everything=False,
+    call_rounds=6,
+    call_batch=40,
+    stream_events=10_000,
+    stream_rounds=3,
+    async_total=300,
+    async_concurrency=100,
+    async_rounds=4,
+    memory_small=2_000,
+    memory_large=20_000,
+    memory_streams=200,
+    memory_stream_events=100,
+    watchdog_s=240,
+)
+
+
+# --- the environment ----------------------------------------------------------------------------------
+
+
+def _venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def ensure_environment(no_install: bool) -> list[str]:
+    """Make llmwise, openai and anthropic importable (re-running in benchmarks/.venv if needed).
+
+    Returns the contender packages still missing (only possible with `--no-install`).
+    """
+    missing = [name for name in ("llmwise", *CONTENDER_PACKAGES) if importlib.util.find_spec(name) is None]
+    if not missing:
+        return []
+    if os.environ.get(ENV_MARK) == "1" or no_install:
+        if "llmwise" in missing:
+            raise SystemExit("llmwise is not importable: run `pip install -e .` first")
+        print(f"note: {', '.join(missing)} not installed: those contenders are skipped", file=sys.stderr)
+        return missing
+    python = _venv_python()
+    if not python.exists():
+        print(f"setting up {VENV.relative_to(ROOT)} (once) ...", file=sys.stderr, flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    probe = subprocess.run([str(python), "-c", "import llmwise, openai, anthropic"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        print("installing llmwise (editable), openai and anthropic into the benchmark venv ...", file=sys.stderr, flush=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-e", str(ROOT), *CONTENDER_PACKAGES],
+            check=True,
+        )
+    env = {**os.environ, ENV_MARK: "1"}
+    os.execve(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]], env)
+    raise AssertionError("unreachable")
+
+
+def _version(name: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_info(quick: bool) -> dict[str, Any]:
+    import llmwise
+
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "mode": "quick" if quick else "full",
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cpus": os.cpu_count(),
+        "llmwise": llmwise.__version__,
+        "llmwise_path": str(Path(llmwise.__file__).parent),
+        "httpx": _version("httpx"),
+        "pydantic": _version("pydantic"),
+        "openai": _version("openai"),
+        "anthropic": _version("anthropic"),
+    }
+
+
+# --- the server ------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def bench_server() -> Iterator[str]:
+    """`benchmarks/server.py` in a subprocess; yields its base URL and stops it on exit."""
+    proc = subprocess.Popen(
+        [sys.executable, str(BENCH / "server.py")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        if not line.startswith("PORT "):
+            raise RuntimeError(f"the benchmark server did not start (said {line!r})")
+        yield f"http://127.0.0.1:{int(line.split()[1])}"
+    finally:
+        if proc.stdin is not None:
+            proc.stdin.close()  # the server stops when its stdin closes
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+# --- measuring ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def row(self, bench: str, contender: str, value: float, unit: str, ratio: float | None = None, ratio_to: str = "", note: str = "") -> None:
+        self.rows.append(
+            {"benchmark": bench, "contender": contender, "median": value, "unit": unit, "ratio": ratio, "ratio_to": ratio_to, "note": note}
+        )
+
+    def target(self, name: str, value: float | None, op: str, limit: float, note: str = "") -> None:
+        met = None if value is None else (value <= limit if op == "<=" else value >= limit if op == ">=" else value > limit)
+        self.targets.append({"target": name, "value": value, "op": op, "limit": limit, "met": met, "note": note})
+
+
+def _rotations(names: list[str], rounds: int) -> Iterator[list[str]]:
+    # A, B, C, then C, B, A, then A, B, C, ...: interleaved, no contender always first, and any two
+    # neighbours stay neighbours, so a slow drift of the machine's speed cancels out of their ratio.
+    for r in range(rounds):
+        yield list(names) if r % 2 == 0 else list(reversed(names))
+
+
+def _paired(samples: dict[str, list[float]], name: str, ref: str) -> float:
+    """The median over rounds of `name`'s sample divided by `ref`'s sample of the same round.
+
+    Robust to the machine getting faster or slower during the run (other work on a shared box):
+    each round's two samples were taken moments apart.
+    """
+    return _median([a / b for a, b in zip(samples[name], samples[ref], strict=True)])
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def bench_import(cfg: Config, results: Results, missing: list[str]) -> None:
+    """Import time in fresh processes, minus interpreter startup (`python -c pass`) of the same round."""
+    # name: (statement, the row its ratio is taken to)
+    statements = {
+        "startup": ("pass", ""),
+        "httpx + pydantic": ("import httpx, pydantic", "from openai import OpenAI"),
+        "import llmwise": ("import llmwise", "from openai import OpenAI"),
+        "from llmwise import LLMWise": ("from llmwise import LLMWise", "from openai import OpenAI"),
+        "from openai import OpenAI": ("from openai import OpenAI", "from openai import OpenAI"),
+    }
+    if cfg.import_everything:
+        statements |= {
+            "llmwise client + chat": ("from llmwise import LLMWise; LLMWise(api_key='k').chat", "openai client + chat"),
+            "openai client + chat": ("from openai import OpenAI; OpenAI(api_key='k').chat.completions", "openai client + chat"),
+            "from anthropic import Anthropic": ("from anthropic import Anthropic", "from openai import OpenAI"),
+        }
+    statements = {k: v for k, v in statements.items() if not any(m in v[0] for m in missing)}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLMWISE_", "OPENAI_", "ANTHROPIC_"))}
+
+    def run(code: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        return time.perf_counter() - start
+
+    for code, _ in statements.values():
+        run(code)  # compile .pyc files, warm the OS caches
+    net: dict[str, list[float]] = {name: [] for name in statements}
+    startup: list[float] = []
+    for order in _rotations(list(statements), cfg.import_rounds):
+        times = {name: run(statements[name][0]) for name in order}
+        startup.append(times["startup"])
+        for name in statements:
+            net[name].append(times[name] - times["startup"])
+    del net["startup"]
+    ms = {name: _median(values) * 1000 for name, values in net.items()}
+    results.raw["import_ms_per_round"] = {k: [round(v * 1000, 2) for v in vs] for k, vs in net.items()}
+    results.raw["import_startup_ms_per_round"] = [round(v * 1000, 2) for v in startup]
+    bench = "import in a fresh process (ms, net of startup)"
+    results.row(bench, "python -c pass (startup itself)", _median(startup) * 1000, "ms")
+    for name, value in ms.items():
+        ref = statements[name][1]
+        ratio = _paired(net, name, ref) if ref in net else None
+        results.row(bench, name, value, "ms", ratio, ref if ratio is not None else "")
+    head = ms["from llmwise import LLMWise"]
+    base = ms["httpx + pydantic"]
+    results.target(
+        "import: `from llmwise import LLMWise` <= 150 ms",
+        head,
+        "<=",
+        150.0,
+        f"httpx + pydantic take {base:.0f} ms here, 106 ms on the issue's machine",
+    )
+    results.target(
+        "import: the same, scaled: <= 150/106 x httpx + pydantic's here",
+        _paired(net, "from llmwise import LLMWise", "httpx + pydantic"),
+        "<=",
+        150 / 106,
+        "the 150 ms target, rescaled by this machine's speed",
+    )
+    if "from openai import OpenAI" in ms:
+        results.target("import: llmwise / openai <= 0.35", _paired(net, "from llmwise import LLMWise", "from openai import OpenAI"), "<=", 0.35)
+
+
+def _interleave(contenders: dict[str, Callable[[], int]], rounds: int, batch: int, warm: bool = True) -> dict[str, list[float]]:
+    """Seconds per unit of work, one sample per contender per round."""
+    for run in contenders.values():
+        if warm:
+            run()  # warm up: connection, imports, schemas
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for order in _rotations(list(contenders), rounds):
+        for name in order:
+            run = contenders[name]
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(batch):
+                run()
+            samples[name].append((time.perf_counter() - start) / batch)
+    return samples
+
+
+def bench_per_call(url: str, cfg: Config, results: Results, missing: list[str]) -> None:
+    import tasks
+
+    contenders = {"raw httpx + json (floor)": tasks.call_floor(url), "llmwise": tasks.call_llmwise(url)}
+    if "openai" not in missing:
+        contenders["openai"] = tasks.call_openai(url)
+    samples = _interleave(contenders, cfg.call_rounds, cfg.call_batch)
+    us = {name: _median(values) * 1e6 for name, values in samples.items()}
+    results.raw["per_call_us_per_round"] = {k: [round(v * 1e6, 1) for v in vs] for k, vs in samples.items()}
+    floor = us["raw httpx + json (floor)"]
+    for name, value in us.items():
+        ratio = _paired(samples, name, "raw httpx + json (floor)")
+        results.row("non-streamed chat (us per call)", name, value, "us", ratio, "floor", f"{value - floor:+.0f} us vs the floor")
+    results.target("per-call: llmwise / raw httpx <= 1.15", _paired(samples, "llmwise", "raw httpx + json (floor)"), "<=", 1.15)
+
+
+def bench_stream(url: str, cfg: Config, results: Results, missing: list[str]) -> None:
+    import server
+    import tasks
+
+    n = cfg.stream_events
+    text = tasks.check_stream_text(url, 1000)
+    if text != server.text_of(1000):
+        raise RuntimeError("llmwise assembled the wrong text from the benchmark stream")
+    contenders = {
+        "iter_lines + json.loads (floor)": tasks.stream_floor(url, n),
+        "llmwise (typed events)": tasks.stream_llmwise(url, n),
+        "floor, OpenAI-shaped stream": tasks.stream_floor_openai_shape(url, n),
+    }
+    if "openai" not in missing:
+        contenders["openai (typed chunks)"] = tasks.stream_openai(url, n)
+    events = {name: run() for name, run in contenders.items()}  # also the warm-up
+    samples = _interleave(contenders, cfg.stream_rounds, 1, warm=False)
+    rate = {name: events[name] / _median(values) for name, values in samples.items()}
+    results.raw["stream_events_per_s_per_round"] = {k: [round(events[k] / v) for v in vs] for k, vs in samples.items()}
+    sizes = {"llmwise": len(server.llmwise_sse(n)) / events["llmwise (typed events)"], "openai": len(server.openai_sse(n)) / (n + 2)}
+    per_event = {k: [t / events[k] for t in v] for k, v in samples.items()}
+    for name, value in rate.items():
+        shape = "openai" if "openai" in name.lower() else "llmwise"
+        # A rate ratio: the floor's time over the contender's (per event, as event counts differ a little).
+        ratio = _paired(per_event, "iter_lines + json.loads (floor)", name)
+        results.row(f"stream of {n:,} events (events/s)", name, value, "ev/s", ratio, "floor", f"{sizes[shape]:.0f} B/event")
+    results.target("stream: llmwise / floor >= 0.7", _paired(per_event, "iter_lines + json.loads (floor)", "llmwise (typed events)"), ">=", 0.7)
+    if "openai (typed chunks)" in rate:
+        results.target("stream: llmwise / openai > 1", _paired(per_event, "openai (typed chunks)", "llmwise (typed events)"), ">", 1.0)
+
+
+def bench_async(url: str, cfg: Config, results: Results, missing: list[str]) -> None:
+    import tasks
+
+    total, conc = cfg.async_total, cfg.async_concurrency
+    # Not AsyncOpenAI: it runs on another HTTP stack (httpx2), and this figure is about our layer.
+    factories = {"raw httpx.AsyncClient (floor)": tasks.async_floor, "AsyncLLMWise": tasks.async_llmwise}
+
+    async def main() -> dict[str, list[float]]:
+        made = {name: make(url, total, conc) for name, make in factories.items()}
+        for run, _ in made.values():
+            await run()  # warm up: fills each pool
+        samples: dict[str, list[float]] = {name: [] for name in made}
+        for order in _rotations(list(made), cfg.async_rounds):
+            for name in order:
+                gc.collect()
+                start = time.perf_counter()
+                done = await made[name][0]()
+                samples[name].append(time.perf_counter() - start)
+                if done <= 0:
+                    raise RuntimeError(f"{name} returned nothing")
+        for _, close in made.values():
+            await close()
+        return samples
+
+    samples = asyncio.run(main())
+    secs = {name: _median(values) for name, values in samples.items()}
+    results.raw["async_s_per_round"] = {k: [round(v, 4) for v in vs] for k, vs in samples.items()}
+    for name, value in secs.items():
+        ratio = _paired(samples, name, "raw httpx.AsyncClient (floor)")
+        results.row(f"{total:,} chats at concurrency {conc} (s)", name, value, "s", ratio, "floor", f"{total / value:,.0f} req/s")
+    results.target("async: AsyncLLMWise / raw httpx <= 1.1", _paired(samples, "AsyncLLMWise", "raw httpx.AsyncClient (floor)"), "<=", 1.1)
+
+
+def _memory_child(*args: str) -> dict[str, Any]:
+    proc = subprocess.run([sys.executable, str(BENCH / "tasks.py"), *args], capture_output=True, text=True, check=False, timeout=600)
+    if proc.returncode != 0:
+        raise RuntimeError(f"memory task {args} failed:\n{proc.stderr}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def bench_memory(url: str, cfg: Config, results: Results, missing: list[str]) -> None:
+    """tracemalloc's peak while reading a stream to its end, each in a fresh process."""
+    import server
+
+    sizes = (cfg.memory_small, cfg.memory_large)
+    measured: dict[str, dict[int, dict[str, Any]]] = {c: {} for c in ("floor", "llmwise")}
+    for size in sizes:
+        for contender in measured:
+            measured[contender][size] = _memory_child("memory-stream", url, contender, str(size))
+    results.raw["memory_stream"] = measured
+    small, large = sizes
+    text_growth = (len(server.text_of(large)) - len(server.text_of(small))) / (large - small)
+    growth: dict[str, float] = {}
+    for contender, by_size in measured.items():
+        name = "iter_lines + json.loads (floor)" if contender == "floor" else "llmwise"
+        for size in sizes:
+            results.row(
+                "one stream: peak traced memory (KiB)",
+                f"{name}, {size:,} events",
+                by_size[size]["traced_peak_bytes"] / 1024,
+                "KiB",
+                note=f"process max RSS {by_size[size]['maxrss_bytes'] / 2**20:.0f} MiB",
+            )
+        growth[contender] = (by_size[large]["traced_peak_bytes"] - by_size[small]["traced_peak_bytes"]) / (large - small)
+        results.row(
+            f"one stream: peak growth from {small:,} to {large:,} events",
+            name,
+            growth[contender],
+            "B/event",
+            note=f"the answer's text is {text_growth:.1f} B/event",
+        )
+    results.target(
+        "memory: llmwise stream growth beyond its text <= 1 B/event",
+        growth["llmwise"] - text_growth,
+        "<=",
+        1.0,
+        f"a stream keeps its text ({text_growth:.1f} B/event) for `.text`; more would be per-event state",
+    )
+    streams, events = cfg.memory_streams, cfg.memory_stream_events
+    conc: dict[str, dict[str, Any]] = {}
+    for contender in ("floor", "llmwise"):
+        conc[contender] = _memory_child("memory-async", url, contender, str(streams), str(events))
+    results.raw["memory_async"] = conc
+    for contender, m in conc.items():
+        results.row(
+            f"{streams} concurrent async streams of {events:,} events: peak traced memory (KiB)",
+            "raw httpx.AsyncClient (floor)" if contender == "floor" else "AsyncLLMWise",
+            m["traced_peak_bytes"] / 1024,
+            "KiB",
+            m["traced_peak_bytes"] / conc["floor"]["traced_peak_bytes"],
+            "floor",
+            f"{m['traced_peak_bytes'] / streams / 1024:.1f} KiB per stream; process max RSS {m['maxrss_bytes'] / 2**20:.0f} MiB",
+        )
+
+
+# --- output -----------------------------------------------------------------------------------------------
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    if unit in ("ev/s",):
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}" if unit in ("", "x") else f"{value:.2f}"
+
+
+def render_table(results: Results, meta: dict[str, Any]) -> str:
+    lines = [
+        f"llmwise benchmarks, {meta['date']}, {meta['mode']} run: Python {meta['python']}, {meta['cpus']} CPUs ({meta['cpu']})",
+        f"llmwise {meta['llmwise']}, httpx {meta['httpx']}, pydantic {meta['pydantic']}, openai {meta['openai']}, anthropic {meta['anthropic']}",
+        "",
+        f"| {'benchmark':<58} | {'contender':<34} | {'median':>12} | {'unit':<7} | {'ratio':>6} | note",
+        f"|{'-' * 60}|{'-' * 36}|{'-' * 14}|{'-' * 9}|{'-' * 8}|------",
+    ]
+    for r in results.rows:
+        ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        lines.append(
+            f"| {r['benchmark']:<58} | {r['contender']:<34} | {_fmt(r['median'], r['unit']):>12} | {r['unit']:<7} | {ratio:>6} | {r['note']}"
+        )
+    lines += ["", f"| {'target':<68} | {'value':>8} | {'limit':>10} | met", f"|{'-' * 70}|{'-' * 10}|{'-' * 12}|-----"]
+    if meta["mode"] == "quick":
+        lines.insert(2, "(quick run: short streams and few rounds; its verdicts are indicative only, the full run decides)")
+    for t in results.targets:
+        met = {True: "yes", False: "NO", None: "-"}[t["met"]]
+        value = "-" if t["value"] is None else f"{t['value']:.3f}" if abs(t["value"]) < 100 else f"{t['value']:.0f}"
+        lines.append(f"| {t['target']:<68} | {value:>8} | {t['op']} {t['limit']:<7.3g} | {met}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the llmwise benchmarks (see benchmarks/README.md).")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: fewer rounds, shorter streams (< 60 s)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
+    parser.add_argument("--no-install", action="store_true", help="do not create benchmarks/.venv; skip missing contenders")
+    parser.add_argument(
+        "--only", metavar="NAMES", help="comma-separated subset of: import,call,stream,async,memory (default: all)"
+    )
+    args = parser.parse_args(argv)
+    missing = ensure_environment(args.no_install)
+    cfg = QUICK if args.quick else FULL
+    sys.path.insert(0, str(BENCH))
+    only = set((args.only or "import,call,stream,async,memory").split(","))
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise SystemExit(f"benchmark watchdog: still running after {cfg.watchdog_s} s, stopping")
+
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, on_alarm)
+        signal.alarm(cfg.watchdog_s)
+
+    meta = machine_info(args.quick)
+    results = Results()
+    started = time.perf_counter()
+    with bench_server() as url:
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("import", lambda: bench_import(cfg, results, missing)),
+            ("call", lambda: bench_per_call(url, cfg, results, missing)),
+            ("stream", lambda: bench_stream(url, cfg, results, missing)),
+            ("async", lambda: bench_async(url, cfg, results, missing)),
+            ("memory", lambda: bench_memory(url, cfg, results, missing)),
+        ]
+        for name, step in steps:
+            if name in only:
+                t0 = time.perf_counter()
+                _progress(f"running {name} ...")
+                step()
+                _progress(f"  {name}: {time.perf_counter() - t0:.1f} s")
+    meta["seconds"] = round(time.perf_counter() - started, 1)
+    if hasattr(signal, "SIGALRM"):
+        signal.alarm(0)
+    print(render_table(results, meta))
+    document = {"meta": meta, "results": results.rows, "targets": results.targets, "samples": results.raw}
+    text = json.dumps(document, indent=2)
+    print()
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

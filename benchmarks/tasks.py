@@ -1,0 +1,296 @@
+"""The contenders of each benchmark: what is timed, written the way a user of each library would.
+
+Every factory takes the server's base URL and returns a zero-argument callable that does one unit of
+work (one call, one whole stream, one batch) and returns a count, so the runner can time it. The
+openai SDK is imported only inside its factories: this module (and the smoke test) works without it.
+
+Run as a script it measures memory in a fresh process and prints one JSON line:
+
+    python benchmarks/tasks.py memory-stream <url> <contender> <events>
+    python benchmarks/tasks.py memory-async <url> <contender> <streams> <events>
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import resource
+import sys
+import tracemalloc
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+API_KEY = "mm_sk_benchmark"
+MODEL = "bench-model"
+MESSAGES = [{"role": "user", "content": "Explain circuit breakers in one paragraph."}]
+CALL_PIECES = 50  # words in a non-streamed answer (~300 bytes of content)
+
+Call = Callable[[], int]
+AsyncCall = Callable[[], Awaitable[int]]
+
+
+def _llmwise_payload(pieces: int, stream: bool) -> dict[str, Any]:
+    return {"model": MODEL, "messages": MESSAGES, "max_tokens": pieces, "stream": stream}
+
+
+def _headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"}
+
+
+# --- per-call overhead: one non-streamed chat ---------------------------------------------------------
+
+
+def call_floor(url: str) -> Call:
+    """Raw httpx + json: the least any client must do (encode, send, read, decode)."""
+    client = httpx.Client(timeout=60)
+    endpoint = f"{url}/api/v1/chat"
+    headers = _headers()
+
+    def run() -> int:
+        payload = _llmwise_payload(CALL_PIECES, False)
+        response = client.post(endpoint, content=json.dumps(payload).encode(), headers=headers)
+        if response.status_code != 200:
+            raise RuntimeError(response.text)
+        data = json.loads(response.content)
+        return len(data["content"])
+
+    return run
+
+
+def call_llmwise(url: str) -> Call:
+    from llmwise import LLMWise
+
+    client = LLMWise(api_key=API_KEY, base_url=url)
+
+    def run() -> int:
+        answer = client.chat.create(model=MODEL, messages=MESSAGES, max_tokens=CALL_PIECES)  # type: ignore[arg-type]
+        return len(answer.content)
+
+    return run
+
+
+def call_openai(url: str) -> Call:
+    from openai import OpenAI
+
+    client = OpenAI(api_key=API_KEY, base_url=f"{url}/v1")
+
+    def run() -> int:
+        answer = client.chat.completions.create(model=MODEL, messages=MESSAGES, max_tokens=CALL_PIECES)  # type: ignore[arg-type]
+        return len(answer.choices[0].message.content or "")
+
+    return run
+
+
+# --- stream throughput: one long chat stream -----------------------------------------------------------
+
+
+def _floor_stream(client: httpx.Client, endpoint: str, payload: dict[str, Any]) -> int:
+    events = 0
+    with client.stream("POST", endpoint, content=json.dumps(payload).encode(), headers=_headers()) as response:
+        if response.status_code != 200:
+            raise RuntimeError(response.read().decode())
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                data = line[6:]
+                if data == "[DONE]":
+                    break
+                json.loads(data)
+                events += 1
+    return events
+
+
+def stream_floor(url: str, pieces: int) -> Call:
+    """A plain `iter_lines` + `json.loads` loop over the LLMWise stream: parsing, no types."""
+    client = httpx.Client(timeout=60)
+    endpoint = f"{url}/api/v1/chat"
+    return lambda: _floor_stream(client, endpoint, _llmwise_payload(pieces, True))
+
+
+def stream_floor_openai_shape(url: str, pieces: int) -> Call:
+    """The same loop over the OpenAI-shaped stream (its events are about twice as large)."""
+    client = httpx.Client(timeout=60)
+    endpoint = f"{url}/v1/chat/completions"
+    return lambda: _floor_stream(client, endpoint, _llmwise_payload(pieces, True))
+
+
+def stream_llmwise(url: str, pieces: int) -> Call:
+    from llmwise import LLMWise
+
+    client = LLMWise(api_key=API_KEY, base_url=url)
+
+    def run() -> int:
+        events = 0
+        with client.chat.stream(model=MODEL, messages=MESSAGES, max_tokens=pieces) as stream:  # type: ignore[arg-type]
+            for _event in stream:
+                events += 1
+        return events
+
+    return run
+
+
+def stream_openai(url: str, pieces: int) -> Call:
+    from openai import OpenAI
+
+    client = OpenAI(api_key=API_KEY, base_url=f"{url}/v1")
+
+    def run() -> int:
+        events = 0
+        stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, max_tokens=pieces, stream=True)  # type: ignore[arg-type]
+        with stream:
+            for _chunk in stream:
+                events += 1
+        return events
+
+    return run
+
+
+def check_stream_text(url: str, pieces: int) -> str:
+    """The text llmwise assembles from a stream (the runner checks it against the server's)."""
+    from llmwise import LLMWise
+
+    with LLMWise(api_key=API_KEY, base_url=url) as client:
+        stream = client.chat.stream(model=MODEL, messages=MESSAGES, max_tokens=pieces)  # type: ignore[arg-type]
+        return stream.get_final_completion().content
+
+
+# --- async: 1,000 requests at concurrency 100 ------------------------------------------------------------
+
+
+async def _fan_out(total: int, concurrency: int, one: Callable[[], Awaitable[int]]) -> int:
+    counts = [0]
+    remaining = [total]
+
+    async def worker() -> None:
+        while remaining[0] > 0:
+            remaining[0] -= 1
+            counts[0] += await one()
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return counts[0]
+
+
+def async_floor(url: str, total: int, concurrency: int) -> tuple[AsyncCall, Callable[[], Awaitable[None]]]:
+    """Raw `httpx.AsyncClient` (default pool limits, as `AsyncLLMWise` uses) + json."""
+    client = httpx.AsyncClient(timeout=60)
+    endpoint = f"{url}/api/v1/chat"
+    headers = _headers()
+
+    async def one() -> int:
+        payload = _llmwise_payload(CALL_PIECES, False)
+        response = await client.post(endpoint, content=json.dumps(payload).encode(), headers=headers)
+        if response.status_code != 200:
+            raise RuntimeError(response.text)
+        return len(json.loads(response.content)["content"])
+
+    return (lambda: _fan_out(total, concurrency, one)), client.aclose
+
+
+def async_llmwise(url: str, total: int, concurrency: int) -> tuple[AsyncCall, Callable[[], Awaitable[None]]]:
+    from llmwise import AsyncLLMWise
+
+    client = AsyncLLMWise(api_key=API_KEY, base_url=url)
+
+    async def one() -> int:
+        answer = await client.chat.create(model=MODEL, messages=MESSAGES, max_tokens=CALL_PIECES)  # type: ignore[arg-type]
+        return len(answer.content)
+
+    return (lambda: _fan_out(total, concurrency, one)), client.aclose
+
+
+# --- memory (run in a fresh process each) ----------------------------------------------------------------
+
+
+def _maxrss_bytes() -> int:
+    # ru_maxrss is in KiB on Linux, bytes on macOS.
+    value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return value if sys.platform == "darwin" else value * 1024
+
+
+def _measure(run: Callable[[], int]) -> dict[str, Any]:
+    gc.collect()
+    tracemalloc.start()
+    events = run()
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"events": events, "traced_peak_bytes": peak, "traced_retained_bytes": current, "maxrss_bytes": _maxrss_bytes()}
+
+
+def memory_stream(url: str, contender: str, events: int) -> dict[str, Any]:
+    """Peak memory while reading one stream of `events` text events to the end (and keeping it)."""
+    factory = {"floor": stream_floor, "llmwise": stream_llmwise}[contender]
+    run = factory(url, events)
+    run_small = factory(url, 10)
+    run_small()  # warm up: imports, pydantic schemas, the connection
+    return _measure(run)
+
+
+async def _async_streams(url: str, contender: str, streams: int, events: int) -> int:
+    limits = httpx.Limits(max_connections=streams, max_keepalive_connections=streams)
+    payload = _llmwise_payload(events, True)
+    if contender == "floor":
+        client = httpx.AsyncClient(timeout=120, limits=limits)
+        endpoint = f"{url}/api/v1/chat"
+
+        async def one() -> int:
+            count = 0
+            body = json.dumps(payload).encode()
+            async with client.stream("POST", endpoint, content=body, headers=_headers()) as response:
+                async for line in response.aiter_lines():
+                    if line.startswith("data: "):
+                        data = line[6:]
+                        if data == "[DONE]":
+                            break
+                        json.loads(data)
+                        count += 1
+            return count
+
+        close = client.aclose
+    else:
+        from llmwise import AsyncLLMWise
+
+        http = httpx.AsyncClient(timeout=120, limits=limits)
+        sdk = AsyncLLMWise(api_key=API_KEY, base_url=url, http_client=http)
+
+        async def one() -> int:
+            count = 0
+            async with sdk.chat.stream(model=MODEL, messages=MESSAGES, max_tokens=events) as stream:  # type: ignore[arg-type]
+                async for _event in stream:
+                    count += 1
+            return count
+
+        close = http.aclose
+    await one()  # warm up
+    gc.collect()
+    tracemalloc.start()
+    counts = await asyncio.gather(*(one() for _ in range(streams)))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    await close()
+    print(
+        json.dumps(
+            {
+                "events": sum(counts),
+                "traced_peak_bytes": peak,
+                "maxrss_bytes": _maxrss_bytes(),
+            }
+        )
+    )
+    return sum(counts)
+
+
+def main(argv: list[str]) -> int:
+    task, url, contender, *rest = argv
+    if task == "memory-stream":
+        print(json.dumps(memory_stream(url, contender, int(rest[0]))))
+    elif task == "memory-async":
+        asyncio.run(_async_streams(url, contender, int(rest[0]), int(rest[1])))
+    else:
+        raise SystemExit(f"unknown task {task!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
