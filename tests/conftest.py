@@ -39,6 +39,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LLMWISE_API_KEY", raising=False)
     monkeypatch.delenv("LLMWISE_BASE_URL", raising=False)
     monkeypatch.delenv("LLMWISE_LOG", raising=False)
+    # The project's own suite reads responses strictly, so the sandbox cannot drift from the models
+    # unnoticed; the drift suite builds lenient clients explicitly.
+    monkeypatch.setenv("LLMWISE_STRICT_RESPONSES", "1")
 
 
 

@@ -260,7 +260,7 @@ def test_parser_never_guesses() -> None:
     assert summary.models[A].tokens == 3 and summary.models[A].get("novel") == 1 and summary.get("extra") is True
 
 
-def test_frames_that_do_not_fit_their_type_are_skipped(mode: str) -> None:
+def test_frames_that_do_not_fit_their_type_are_kept_as_events(mode: str) -> None:
     frames = sse(
         '{"model":"gpt-5.2","delta":"Hi","done":false}',
         '{"event":7}',
@@ -275,6 +275,11 @@ def test_frames_that_do_not_fit_their_type_are_skipped(mode: str) -> None:
 
     events, error, stream = collect_stream(mock_client(mode, handler), "compare", models=[A, B], messages=MSG)
     assert error is None
-    assert stream.skipped_frames == ['{"event":7}', '{"event":"summary","models":"not a map"}']
-    assert [type(e) for e in events] == [ModelChunkEvent, ModelDoneEvent, CompareDoneEvent]
+    assert stream.skipped_frames == []
+    assert [type(e) for e in events] == [
+        ModelChunkEvent, UnknownEvent, CompareSummaryEvent, ModelDoneEvent, CompareDoneEvent
+    ]
+    odd, summary = events[1], events[2]
+    assert odd.get("event") == 7 and [i.path for i in odd.response_issues] == ["event"]
+    assert summary.get("models") == "not a map" and [i.path for i in summary.response_issues] == ["models"]
     assert stream.models[A].text == "Hi"

@@ -255,37 +255,71 @@ class APIResponse(Generic[R]):
         return f"<APIResponse [{self.status_code}] {self.http_response.request.method} {self.http_response.url}>"
 
 
-def parse_json_body(op: Operation[R], response: httpx.Response) -> R:
-    """Decode a read 2xx response and parse it into the operation's result type."""
+def parse_json_body(op: Operation[R], response: httpx.Response, strict: bool = False) -> R:
+    """Decode a read 2xx response and parse it into the operation's result type.
+
+    `strict`: read the body in strict mode (see `llmwise._models`), raising on any value that does
+    not fit instead of keeping it as sent.
+    """
     if op.parse is _text_result:
         return op.parse(response.text)
     try:
         data = json.loads(response.content) if response.content else None
     except (ValueError, RecursionError):  # RecursionError: nested deeper than the json module goes
-        raise APIResponseValidationError(
-            f"Expected a JSON body from {op.method} {op.path}, got: {response.text[:200]!r}",
-            status_code=response.status_code,
-            body=response.text,
-            request=response.request,
-            response=response,
-            headers=dict(response.headers),
-            request_id=response.headers.get("x-request-id"),
+        raise _with_response(
+            APIResponseValidationError(
+                f"Expected a JSON body from {op.method} {op.path}, got: {response.text[:200]!r}",
+                body=response.text,
+            ),
+            response,
         ) from None
+    if strict:
+        # Imported here: `_models` needs pydantic, which `from llmwise import LLMWise` does not load.
+        from ._models import STRICT_RESPONSES
+
+        token = STRICT_RESPONSES.set(True)
+        try:
+            return _parse_data(op, data, response)
+        finally:
+            STRICT_RESPONSES.reset(token)
+    return _parse_data(op, data, response)
+
+
+def _parse_data(op: Operation[R], data: Any, response: httpx.Response) -> R:
     try:
         return op.parse(data)
+    except APIResponseValidationError as exc:
+        exc.message = f"{exc.message} ({op.method} {op.path})"
+        exc.args = (exc.message,)
+        raise _with_response(exc, response) from None
     except LLMWiseError:
         raise
     except (ValueError, TypeError) as exc:
-        # pydantic's ValidationError is a ValueError.
-        raise APIResponseValidationError(
-            f"Unexpected response shape from {op.method} {op.path}: {exc}",
-            status_code=response.status_code,
-            body=data,
-            request=response.request,
-            response=response,
-            headers=dict(response.headers),
-            request_id=response.headers.get("x-request-id"),
-        ) from exc
+        from pydantic import ValidationError
+
+        from ._models import describe_validation_error
+
+        if isinstance(exc, ValidationError):
+            # A model read without `from_api` (an SDK bug): still never quote the values.
+            error = APIResponseValidationError(
+                f"Unexpected response shape from {op.method} {op.path}: {describe_validation_error(exc)}",
+                body=data,
+                errors=exc.errors(include_url=False, include_input=False, include_context=False),
+            )
+        else:
+            error = APIResponseValidationError(
+                f"Unexpected response shape from {op.method} {op.path}: {exc}", body=data
+            )
+        raise _with_response(error, response) from None
+
+
+def _with_response(error: APIResponseValidationError, response: httpx.Response) -> APIResponseValidationError:
+    error.status_code = response.status_code
+    error.request = response.request
+    error.response = response
+    error.headers = dict(response.headers)
+    error.request_id = response.headers.get("x-request-id")
+    return error
 
 
 def _text_result(text: Any) -> str:
@@ -330,6 +364,9 @@ class BaseClient:
     timeout: float | httpx.Timeout
     max_retries: int
     default_headers: dict[str, str]
+    strict_responses: bool
+    """Raise `APIResponseValidationError` on any response value that does not fit its model, instead
+    of keeping it as sent (see `response_issues`)."""
 
     def _configure(
         self,
@@ -339,6 +376,7 @@ class BaseClient:
         timeout: float | httpx.Timeout | None,
         max_retries: int | None,
         default_headers: Mapping[str, str] | None,
+        strict_responses: bool | None = None,
     ) -> None:
         setup_logging()
         self._api_key = resolve_api_key(api_key)
@@ -354,6 +392,13 @@ class BaseClient:
             raise TypeError(f"max_retries must be an int >= 0, got {max_retries!r}")
         self.max_retries = max_retries
         self.default_headers = dict(default_headers or {})
+        if strict_responses is None:
+            strict_responses = os.environ.get("LLMWISE_STRICT_RESPONSES", "").strip().lower() in (
+                "1", "true", "yes", "on",
+            )
+        if not isinstance(strict_responses, bool):
+            raise TypeError(f"strict_responses must be a bool, got {type(strict_responses).__name__}")
+        self.strict_responses = strict_responses
 
     @property
     def api_key(self) -> str:
@@ -495,8 +540,10 @@ class AsyncAPIClient(BaseClient):
         """Send `op` (with retries) and return its parsed result."""
         response, retries = await self._send(op, None)
         if _RAW_RESPONSE.get():
-            return cast(R, APIResponse(response, lambda: parse_json_body(op, response), retries))
-        return parse_json_body(op, response)
+            return cast(
+                R, APIResponse(response, lambda: parse_json_body(op, response, self.strict_responses), retries)
+            )
+        return parse_json_body(op, response, self.strict_responses)
 
     async def open_stream(self, op: Operation[Any], stream: AsyncStream[Any]) -> None:
         """Send `op` (with retries) and attach the response to `stream`, primed with its first event."""
@@ -584,8 +631,10 @@ class APIClient(BaseClient):
         """Send `op` (with retries) and return its parsed result."""
         response, retries = self._send(op, None)
         if _RAW_RESPONSE.get():
-            return cast(R, APIResponse(response, lambda: parse_json_body(op, response), retries))
-        return parse_json_body(op, response)
+            return cast(
+                R, APIResponse(response, lambda: parse_json_body(op, response, self.strict_responses), retries)
+            )
+        return parse_json_body(op, response, self.strict_responses)
 
     def open_stream(self, op: Operation[Any], stream: Stream[Any]) -> None:
         """Send `op` (with retries) and attach the response to `stream`, primed with its first event."""

@@ -41,6 +41,7 @@ def _with_options(
     timeout: float | httpx.Timeout | None,
     max_retries: int | None,
     default_headers: Mapping[str, str] | None,
+    strict_responses: bool | None = None,
 ) -> Any:
     new = copy.copy(client)
     # Resources are cached per client and hold a reference to it: the copy needs its own.
@@ -54,6 +55,7 @@ def _with_options(
         timeout=timeout if timeout is not None else client.timeout,
         max_retries=max_retries if max_retries is not None else client.max_retries,
         default_headers={**client.default_headers, **(default_headers or {})},
+        strict_responses=strict_responses if strict_responses is not None else client.strict_responses,
     )
     return new
 
@@ -72,6 +74,9 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         max_retries: retries of connection errors, timeouts, 408/409/429 and 5xx (default 2).
         default_headers: headers sent with every request.
         http_client: your own `httpx.AsyncClient` (proxies, transports); the SDK adds URL and auth.
+        strict_responses: raise `APIResponseValidationError` when a response value does not fit its
+            model, instead of keeping it as sent (listed in `response_issues`); defaults to the
+            `LLMWISE_STRICT_RESPONSES` environment variable (`1` turns it on), else off.
 
     The first four may be positional, in the 0.1 client's order.
     """
@@ -86,6 +91,7 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
         if client is not None:
             api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
@@ -96,6 +102,7 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
         self._init_http(http_client)
 
@@ -107,6 +114,7 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_responses: bool | None = None,
     ) -> AsyncLLMWise:
         """A copy of this client with some settings changed, sharing its connection pool.
 
@@ -119,6 +127,7 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
         return new
 
@@ -235,6 +244,9 @@ class LLMWise(APIClient, LegacyMethods):
         max_retries: retries of connection errors, timeouts, 408/409/429 and 5xx (default 2).
         default_headers: headers sent with every request.
         http_client: your own `httpx.Client` (proxies, transports); the SDK adds URL and auth.
+        strict_responses: raise `APIResponseValidationError` when a response value does not fit its
+            model, instead of keeping it as sent (listed in `response_issues`); defaults to the
+            `LLMWISE_STRICT_RESPONSES` environment variable (`1` turns it on), else off.
 
     The first four may be positional, in the 0.1 client's order.
     """
@@ -249,6 +261,7 @@ class LLMWise(APIClient, LegacyMethods):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
+        strict_responses: bool | None = None,
     ) -> None:
         if client is not None:
             api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
@@ -259,6 +272,7 @@ class LLMWise(APIClient, LegacyMethods):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
         self._init_http(http_client)
 
@@ -270,6 +284,7 @@ class LLMWise(APIClient, LegacyMethods):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
+        strict_responses: bool | None = None,
     ) -> LLMWise:
         """A copy of this client with some settings changed, sharing its connection pool.
 
@@ -282,6 +297,7 @@ class LLMWise(APIClient, LegacyMethods):
             timeout=timeout,
             max_retries=max_retries,
             default_headers=default_headers,
+            strict_responses=strict_responses,
         )
         return new
 

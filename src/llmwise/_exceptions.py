@@ -161,7 +161,18 @@ class APITimeoutError(APIConnectionError):
 
 
 class APIResponseValidationError(APIError):
-    """The server answered 2xx with a body that is not the JSON shape the SDK expects."""
+    """The server answered 2xx with a body the SDK cannot read: not JSON, a value of the wrong kind
+    at the top (a string where an object belongs), a listing with no list in it; in strict mode
+    (`strict_responses=True`), also any value that does not fit its model.
+
+    `body` holds what arrived; `errors` lists where the shape differed (`loc`, `msg`, `type`), and,
+    like the message, never repeats the values themselves.
+    """
+
+    def __init__(self, message: str, *, errors: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.errors: list[Any] = errors if errors is not None else []
+        """pydantic's error entries without their input values (`loc`, `msg`, `type`)."""
 
 
 class APIStatusError(APIError):

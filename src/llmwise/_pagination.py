@@ -20,14 +20,14 @@ from pydantic import model_validator
 from typing_extensions import Self
 
 from ._base_client import Operation
-from ._exceptions import LLMWiseError
-from ._models import BaseModel
+from ._exceptions import APIResponseValidationError, LLMWiseError
+from ._models import STRICT_RESPONSES, BaseModel
 from ._types import RequestOptions
 
 if TYPE_CHECKING:
     from ._base_client import APIClient, AsyncAPIClient
 
-__all__ = ["Page", "AsyncPage", "BasePage", "PageRequest", "ListResponse", "find_items"]
+__all__ = ["Page", "AsyncPage", "BasePage", "PageRequest", "ListResponse", "find_items", "read_items"]
 
 T = TypeVar("T")
 
@@ -54,6 +54,20 @@ def find_items_source(body: Mapping[str, Any], key: str | None) -> Any:
         if name is not None and isinstance(body.get(name), list):
             return body[name]
     return None
+
+
+def read_items(item: Callable[[Any], T], entries: list[Any]) -> list[T]:
+    """Each entry of a list parsed by `item`; in lenient mode an entry of no usable shape (a string
+    where objects belong) is kept as sent rather than failing the whole list."""
+    out: list[Any] = []
+    for entry in entries:
+        try:
+            out.append(item(entry))
+        except APIResponseValidationError:
+            if STRICT_RESPONSES.get():
+                raise
+            out.append(entry)
+    return out
 
 
 def _total(body: Any) -> int | None:
@@ -105,7 +119,7 @@ class BasePage(Generic[T]):
             )
         self._request = request
         self._body = body
-        self.data = [request.item(item) for item in items]
+        self.data = read_items(request.item, items)
         self.total = _total(body)
 
     @property

@@ -24,7 +24,7 @@ def multi_model_operation(
     body, options = split_options(kwargs)
     check_params(where, body, params)
     body["stream"] = stream
-    return Operation("POST", path, body=body, options=options, stream=stream, parse=result.model_validate)
+    return Operation("POST", path, body=body, options=options, stream=stream, parse=result.from_api)
 
 
 def _accumulator(state: Any) -> MultiModelAccumulator:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from .._base_client import Operation, split_options
-from .._pagination import PageRequest, find_items
+from .._pagination import PageRequest, find_items, read_items
 from .._types import REQUEST_OPTION_KEYS, RequestOptions
 from .._validate import check_params
 
@@ -110,7 +110,7 @@ def list_of(item: Callable[[Any], T], key: str) -> Callable[[Any], list[T]]:
         items = find_items(body, key)
         if items is None:
             raise ValueError(f"expected a list, got {type(body).__name__}")
-        return [item(entry) for entry in items]
+        return read_items(item, items)
 
     return parse
 

@@ -37,7 +37,7 @@ def _chat_operation(kwargs: dict[str, Any], *, stream: bool, where: str) -> Oper
     check_params(where, params, ChatCreateParams)
     params["stream"] = stream
     return Operation(
-        "POST", "/chat", body=params, options=options, stream=stream, parse=ChatCompletion.model_validate
+        "POST", "/chat", body=params, options=options, stream=stream, parse=ChatCompletion.from_api
     )
 
 

@@ -36,7 +36,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
             {"limit": limit, "offset": offset},
             options,
             "conversations",
-            Conversation.model_validate,
+            Conversation.from_api,
         )
         return await self._client.request(AsyncPage.operation(self._client, request))
 
@@ -49,7 +49,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return await self._client.request(
-            api_operation("GET", path, options=options, parse=Conversation.model_validate)
+            api_operation("GET", path, options=options, parse=Conversation.from_api)
         )
 
     async def create(self, **options: Unpack[RequestOptions]) -> Conversation:
@@ -60,7 +60,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         """
         return await self._client.request(
             api_operation(
-                "POST", "/conversations", body={}, options=options, parse=Conversation.model_validate
+                "POST", "/conversations", body={}, options=options, parse=Conversation.from_api
             )
         )
 
@@ -77,7 +77,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return await self._client.request(
             api_operation(
-                "PATCH", path, query={"title": title}, options=options, parse=Conversation.model_validate
+                "PATCH", path, query={"title": title}, options=options, parse=Conversation.from_api
             )
         )
 
@@ -90,7 +90,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return await self._client.request(
-            api_operation("DELETE", path, options=options, parse=ConversationDeleted.model_validate)
+            api_operation("DELETE", path, options=options, parse=ConversationDeleted.from_api)
         )
 
 
@@ -119,7 +119,7 @@ class Conversations(APIResource, ConversationsCallable):
             {"limit": limit, "offset": offset},
             options,
             "conversations",
-            Conversation.model_validate,
+            Conversation.from_api,
         )
         return self._client.request(Page.operation(self._client, request))
 
@@ -132,7 +132,7 @@ class Conversations(APIResource, ConversationsCallable):
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return self._client.request(
-            api_operation("GET", path, options=options, parse=Conversation.model_validate)
+            api_operation("GET", path, options=options, parse=Conversation.from_api)
         )
 
     def create(self, **options: Unpack[RequestOptions]) -> Conversation:
@@ -143,7 +143,7 @@ class Conversations(APIResource, ConversationsCallable):
         """
         return self._client.request(
             api_operation(
-                "POST", "/conversations", body={}, options=options, parse=Conversation.model_validate
+                "POST", "/conversations", body={}, options=options, parse=Conversation.from_api
             )
         )
 
@@ -160,7 +160,7 @@ class Conversations(APIResource, ConversationsCallable):
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return self._client.request(
             api_operation(
-                "PATCH", path, query={"title": title}, options=options, parse=Conversation.model_validate
+                "PATCH", path, query={"title": title}, options=options, parse=Conversation.from_api
             )
         )
 
@@ -173,7 +173,7 @@ class Conversations(APIResource, ConversationsCallable):
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return self._client.request(
-            api_operation("DELETE", path, options=options, parse=ConversationDeleted.model_validate)
+            api_operation("DELETE", path, options=options, parse=ConversationDeleted.from_api)
         )
 
 

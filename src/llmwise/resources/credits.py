@@ -23,7 +23,7 @@ from ._params import api_operation, list_of, page_request, require_id, tracking_
 
 __all__ = ["Credits", "AsyncCredits"]
 
-_parse_packs = list_of(CreditPack.model_validate, "packs")
+_parse_packs = list_of(CreditPack.from_api, "packs")
 
 
 # <async>
@@ -37,7 +37,7 @@ class AsyncCredits(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/credits/balance", options=options, parse=CreditBalance.model_validate)
+            api_operation("GET", "/credits/balance", options=options, parse=CreditBalance.from_api)
         )
 
     async def wallet(self, **options: Unpack[RequestOptions]) -> Wallet:
@@ -47,7 +47,7 @@ class AsyncCredits(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/credits/wallet", options=options, parse=Wallet.model_validate)
+            api_operation("GET", "/credits/wallet", options=options, parse=Wallet.from_api)
         )
 
     async def transactions(
@@ -68,7 +68,7 @@ class AsyncCredits(AsyncAPIResource):
             {"limit": limit, "offset": offset},
             options,
             "transactions",
-            Transaction.model_validate,
+            Transaction.from_api,
         )
         return await self._client.request(AsyncPage.operation(self._client, request))
 
@@ -97,7 +97,7 @@ class AsyncCredits(AsyncAPIResource):
         body = {"amount_usd": amount_usd, "pack_id": pack_id, **fields}
         return await self._client.request(
             api_operation(
-                "POST", "/credits/purchase", body=body, options=options, parse=CheckoutSession.model_validate
+                "POST", "/credits/purchase", body=body, options=options, parse=CheckoutSession.from_api
             )
         )
 
@@ -117,7 +117,7 @@ class AsyncCredits(AsyncAPIResource):
                 "/credits/confirm-checkout",
                 body=body,
                 options=options,
-                parse=CheckoutConfirmation.model_validate,
+                parse=CheckoutConfirmation.from_api,
             )
         )
 
@@ -149,7 +149,7 @@ class AsyncCredits(AsyncAPIResource):
         }
         return await self._client.request(
             api_operation(
-                "PUT", "/credits/auto-topup", body=body, options=options, parse=AutoTopupResult.model_validate
+                "PUT", "/credits/auto-topup", body=body, options=options, parse=AutoTopupResult.from_api
             )
         )
 
@@ -168,7 +168,7 @@ class Credits(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/credits/balance", options=options, parse=CreditBalance.model_validate)
+            api_operation("GET", "/credits/balance", options=options, parse=CreditBalance.from_api)
         )
 
     def wallet(self, **options: Unpack[RequestOptions]) -> Wallet:
@@ -178,7 +178,7 @@ class Credits(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/credits/wallet", options=options, parse=Wallet.model_validate)
+            api_operation("GET", "/credits/wallet", options=options, parse=Wallet.from_api)
         )
 
     def transactions(
@@ -199,7 +199,7 @@ class Credits(APIResource):
             {"limit": limit, "offset": offset},
             options,
             "transactions",
-            Transaction.model_validate,
+            Transaction.from_api,
         )
         return self._client.request(Page.operation(self._client, request))
 
@@ -228,7 +228,7 @@ class Credits(APIResource):
         body = {"amount_usd": amount_usd, "pack_id": pack_id, **fields}
         return self._client.request(
             api_operation(
-                "POST", "/credits/purchase", body=body, options=options, parse=CheckoutSession.model_validate
+                "POST", "/credits/purchase", body=body, options=options, parse=CheckoutSession.from_api
             )
         )
 
@@ -248,7 +248,7 @@ class Credits(APIResource):
                 "/credits/confirm-checkout",
                 body=body,
                 options=options,
-                parse=CheckoutConfirmation.model_validate,
+                parse=CheckoutConfirmation.from_api,
             )
         )
 
@@ -280,7 +280,7 @@ class Credits(APIResource):
         }
         return self._client.request(
             api_operation(
-                "PUT", "/credits/auto-topup", body=body, options=options, parse=AutoTopupResult.model_validate
+                "PUT", "/credits/auto-topup", body=body, options=options, parse=AutoTopupResult.from_api
             )
         )
 

@@ -40,7 +40,7 @@ class AsyncHistory(AsyncAPIResource, AsyncHistoryCallable):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         query = {"limit": limit, "offset": offset, "mode": mode, "search": search}
-        request = page_request("/history", query, options, "history", HistoryEntry.model_validate)
+        request = page_request("/history", query, options, "history", HistoryEntry.from_api)
         return await self._client.request(AsyncPage.operation(self._client, request))
 
     async def retrieve(self, request_id: str, **options: Unpack[RequestOptions]) -> HistoryEntry:
@@ -52,7 +52,7 @@ class AsyncHistory(AsyncAPIResource, AsyncHistoryCallable):
         """
         path = f"/history/{path_param('request_id', request_id)}"
         return await self._client.request(
-            api_operation("GET", path, options=options, parse=HistoryEntry.model_validate)
+            api_operation("GET", path, options=options, parse=HistoryEntry.from_api)
         )
 
 
@@ -85,7 +85,7 @@ class History(APIResource, HistoryCallable):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         query = {"limit": limit, "offset": offset, "mode": mode, "search": search}
-        request = page_request("/history", query, options, "history", HistoryEntry.model_validate)
+        request = page_request("/history", query, options, "history", HistoryEntry.from_api)
         return self._client.request(Page.operation(self._client, request))
 
     def retrieve(self, request_id: str, **options: Unpack[RequestOptions]) -> HistoryEntry:
@@ -97,7 +97,7 @@ class History(APIResource, HistoryCallable):
         """
         path = f"/history/{path_param('request_id', request_id)}"
         return self._client.request(
-            api_operation("GET", path, options=options, parse=HistoryEntry.model_validate)
+            api_operation("GET", path, options=options, parse=HistoryEntry.from_api)
         )
 
 

@@ -23,7 +23,7 @@ class AsyncKeys(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/keys/info", options=options, parse=KeyInfo.model_validate)
+            api_operation("GET", "/keys/info", options=options, parse=KeyInfo.from_api)
         )
 
     async def generate(self, **options: Unpack[RequestOptions]) -> GeneratedKey:
@@ -37,7 +37,7 @@ class AsyncKeys(AsyncAPIResource):
         """
         return await self._client.request(
             api_operation(
-                "POST", "/keys/generate", body={}, options=options, parse=GeneratedKey.model_validate
+                "POST", "/keys/generate", body={}, options=options, parse=GeneratedKey.from_api
             )
         )
 
@@ -48,7 +48,7 @@ class AsyncKeys(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("DELETE", "/keys/revoke", options=options, parse=KeyRevoked.model_validate)
+            api_operation("DELETE", "/keys/revoke", options=options, parse=KeyRevoked.from_api)
         )
 
 
@@ -66,7 +66,7 @@ class Keys(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/keys/info", options=options, parse=KeyInfo.model_validate)
+            api_operation("GET", "/keys/info", options=options, parse=KeyInfo.from_api)
         )
 
     def generate(self, **options: Unpack[RequestOptions]) -> GeneratedKey:
@@ -80,7 +80,7 @@ class Keys(APIResource):
         """
         return self._client.request(
             api_operation(
-                "POST", "/keys/generate", body={}, options=options, parse=GeneratedKey.model_validate
+                "POST", "/keys/generate", body={}, options=options, parse=GeneratedKey.from_api
             )
         )
 
@@ -91,7 +91,7 @@ class Keys(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("DELETE", "/keys/revoke", options=options, parse=KeyRevoked.model_validate)
+            api_operation("DELETE", "/keys/revoke", options=options, parse=KeyRevoked.from_api)
         )
 
 

@@ -29,7 +29,7 @@ class AsyncMemories(AsyncAPIResource):
         """
         return await self._client.request(
             api_operation(
-                "GET", "/memory", query={"limit": limit}, options=options, parse=MemoryList.model_validate
+                "GET", "/memory", query={"limit": limit}, options=options, parse=MemoryList.from_api
             )
         )
 
@@ -47,7 +47,7 @@ class AsyncMemories(AsyncAPIResource):
         query = {"q": q, "top_k": top_k, "min_score": min_score}
         return await self._client.request(
             api_operation(
-                "GET", "/memory/search", query=query, options=options, parse=MemorySearchResult.model_validate
+                "GET", "/memory/search", query=query, options=options, parse=MemorySearchResult.from_api
             )
         )
 
@@ -60,7 +60,7 @@ class AsyncMemories(AsyncAPIResource):
         """
         path = f"/memory/{path_param('memory_id', memory_id)}"
         return await self._client.request(
-            api_operation("DELETE", path, options=options, parse=MemoryDeleted.model_validate)
+            api_operation("DELETE", path, options=options, parse=MemoryDeleted.from_api)
         )
 
     async def clear(self, **options: Unpack[RequestOptions]) -> MemoryCleared:
@@ -70,7 +70,7 @@ class AsyncMemories(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("DELETE", "/memory", options=options, parse=MemoryCleared.model_validate)
+            api_operation("DELETE", "/memory", options=options, parse=MemoryCleared.from_api)
         )
 
 
@@ -94,7 +94,7 @@ class Memories(APIResource):
         """
         return self._client.request(
             api_operation(
-                "GET", "/memory", query={"limit": limit}, options=options, parse=MemoryList.model_validate
+                "GET", "/memory", query={"limit": limit}, options=options, parse=MemoryList.from_api
             )
         )
 
@@ -112,7 +112,7 @@ class Memories(APIResource):
         query = {"q": q, "top_k": top_k, "min_score": min_score}
         return self._client.request(
             api_operation(
-                "GET", "/memory/search", query=query, options=options, parse=MemorySearchResult.model_validate
+                "GET", "/memory/search", query=query, options=options, parse=MemorySearchResult.from_api
             )
         )
 
@@ -125,7 +125,7 @@ class Memories(APIResource):
         """
         path = f"/memory/{path_param('memory_id', memory_id)}"
         return self._client.request(
-            api_operation("DELETE", path, options=options, parse=MemoryDeleted.model_validate)
+            api_operation("DELETE", path, options=options, parse=MemoryDeleted.from_api)
         )
 
     def clear(self, **options: Unpack[RequestOptions]) -> MemoryCleared:
@@ -135,7 +135,7 @@ class Memories(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("DELETE", "/memory", options=options, parse=MemoryCleared.model_validate)
+            api_operation("DELETE", "/memory", options=options, parse=MemoryCleared.from_api)
         )
 
 

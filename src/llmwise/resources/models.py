@@ -14,7 +14,7 @@ from ._params import api_operation, list_of
 
 __all__ = ["Models", "AsyncModels"]
 
-_parse_models = list_of(Model.model_validate, "models")
+_parse_models = list_of(Model.from_api, "models")
 
 
 # <async>

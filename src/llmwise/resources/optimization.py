@@ -89,7 +89,7 @@ class AsyncPolicy(AsyncAPIResource):
         """
         return await self._client.request(
             api_operation(
-                "GET", "/optimization/policy", options=options, parse=OptimizationPolicy.model_validate
+                "GET", "/optimization/policy", options=options, parse=OptimizationPolicy.from_api
             )
         )
 
@@ -112,7 +112,7 @@ class AsyncPolicy(AsyncAPIResource):
                 "/optimization/policy",
                 body=body,
                 options=options,
-                parse=OptimizationPolicy.model_validate,
+                parse=OptimizationPolicy.from_api,
             )
         )
 
@@ -135,7 +135,7 @@ class AsyncTestSuites(AsyncAPIResource):
                 "/optimization/test-suites",
                 query={"limit": limit},
                 options=options,
-                parse=TestSuiteList.model_validate,
+                parse=TestSuiteList.from_api,
             )
         )
 
@@ -158,7 +158,7 @@ class AsyncTestSuites(AsyncAPIResource):
                 "/optimization/test-suites",
                 body=body,
                 options=options,
-                parse=TestSuite.model_validate,
+                parse=TestSuite.from_api,
             )
         )
 
@@ -173,7 +173,7 @@ class AsyncTestSuites(AsyncAPIResource):
         path = f"/optimization/test-suites/{path_param('suite_id', suite_id)}"
         body, options = free_form_body("optimization.test_suites.update", kwargs, TestSuiteParams)
         return await self._client.request(
-            api_operation("PUT", path, body=body, options=options, parse=TestSuite.model_validate)
+            api_operation("PUT", path, body=body, options=options, parse=TestSuite.from_api)
         )
 
     async def run(self, suite_id: str, **options: Unpack[RequestOptions]) -> TestRun:
@@ -185,7 +185,7 @@ class AsyncTestSuites(AsyncAPIResource):
         """
         path = f"/optimization/test-suites/{path_param('suite_id', suite_id)}/run"
         return await self._client.request(
-            api_operation("POST", path, body={}, options=options, parse=TestRun.model_validate)
+            api_operation("POST", path, body={}, options=options, parse=TestRun.from_api)
         )
 
 
@@ -207,7 +207,7 @@ class AsyncTestRuns(AsyncAPIResource):
                 "/optimization/test-runs",
                 query={"limit": limit},
                 options=options,
-                parse=TestRunList.model_validate,
+                parse=TestRunList.from_api,
             )
         )
 
@@ -245,7 +245,7 @@ class AsyncRegressionSchedules(AsyncAPIResource):
                 "/optimization/regression-schedules",
                 query={"limit": limit},
                 options=options,
-                parse=RegressionScheduleList.model_validate,
+                parse=RegressionScheduleList.from_api,
             )
         )
 
@@ -269,7 +269,7 @@ class AsyncRegressionSchedules(AsyncAPIResource):
                 "/optimization/regression-schedules",
                 body=body,
                 options=options,
-                parse=RegressionSchedule.model_validate,
+                parse=RegressionSchedule.from_api,
             )
         )
 
@@ -286,7 +286,7 @@ class AsyncRegressionSchedules(AsyncAPIResource):
             "optimization.regression_schedules.update", kwargs, RegressionScheduleParams
         )
         return await self._client.request(
-            api_operation("PUT", path, body=body, options=options, parse=RegressionSchedule.model_validate)
+            api_operation("PUT", path, body=body, options=options, parse=RegressionSchedule.from_api)
         )
 
     async def run(self, schedule_id: str, **options: Unpack[RequestOptions]) -> TestRun:
@@ -298,7 +298,7 @@ class AsyncRegressionSchedules(AsyncAPIResource):
         """
         path = f"/optimization/regression-schedules/{path_param('schedule_id', schedule_id)}/run"
         return await self._client.request(
-            api_operation("POST", path, body={}, options=options, parse=TestRun.model_validate)
+            api_operation("POST", path, body={}, options=options, parse=TestRun.from_api)
         )
 
 
@@ -358,7 +358,7 @@ class AsyncOptimization(AsyncAPIResource):
                 "/optimization/report",
                 query=query,
                 options=options,
-                parse=OptimizationReport.model_validate,
+                parse=OptimizationReport.from_api,
             )
         )
 
@@ -374,7 +374,7 @@ class AsyncOptimization(AsyncAPIResource):
                 "/optimization/evaluate",
                 body={},
                 options=options,
-                parse=EvaluationResult.model_validate,
+                parse=EvaluationResult.from_api,
             )
         )
 
@@ -394,7 +394,7 @@ class AsyncOptimization(AsyncAPIResource):
                 "/optimization/snapshots",
                 query={"limit": limit, "goal": goal},
                 options=options,
-                parse=SnapshotList.model_validate,
+                parse=SnapshotList.from_api,
             )
         )
 
@@ -411,7 +411,7 @@ class AsyncOptimization(AsyncAPIResource):
                 "/optimization/alerts",
                 query={"limit": limit},
                 options=options,
-                parse=AlertList.model_validate,
+                parse=AlertList.from_api,
             )
         )
 
@@ -428,7 +428,7 @@ class AsyncOptimization(AsyncAPIResource):
         body = {"days": days, "sample_size": sample_size}
         return await self._client.request(
             api_operation(
-                "POST", "/optimization/replay", body=body, options=options, parse=ReplayResult.model_validate
+                "POST", "/optimization/replay", body=body, options=options, parse=ReplayResult.from_api
             )
         )
 
@@ -440,7 +440,7 @@ class AsyncOptimization(AsyncAPIResource):
         """
         return await self._client.request(
             api_operation(
-                "GET", "/optimization/test-templates", options=options, parse=TestTemplateList.model_validate
+                "GET", "/optimization/test-templates", options=options, parse=TestTemplateList.from_api
             )
         )
 
@@ -460,7 +460,7 @@ class Policy(APIResource):
         """
         return self._client.request(
             api_operation(
-                "GET", "/optimization/policy", options=options, parse=OptimizationPolicy.model_validate
+                "GET", "/optimization/policy", options=options, parse=OptimizationPolicy.from_api
             )
         )
 
@@ -483,7 +483,7 @@ class Policy(APIResource):
                 "/optimization/policy",
                 body=body,
                 options=options,
-                parse=OptimizationPolicy.model_validate,
+                parse=OptimizationPolicy.from_api,
             )
         )
 
@@ -506,7 +506,7 @@ class TestSuites(APIResource):
                 "/optimization/test-suites",
                 query={"limit": limit},
                 options=options,
-                parse=TestSuiteList.model_validate,
+                parse=TestSuiteList.from_api,
             )
         )
 
@@ -529,7 +529,7 @@ class TestSuites(APIResource):
                 "/optimization/test-suites",
                 body=body,
                 options=options,
-                parse=TestSuite.model_validate,
+                parse=TestSuite.from_api,
             )
         )
 
@@ -544,7 +544,7 @@ class TestSuites(APIResource):
         path = f"/optimization/test-suites/{path_param('suite_id', suite_id)}"
         body, options = free_form_body("optimization.test_suites.update", kwargs, TestSuiteParams)
         return self._client.request(
-            api_operation("PUT", path, body=body, options=options, parse=TestSuite.model_validate)
+            api_operation("PUT", path, body=body, options=options, parse=TestSuite.from_api)
         )
 
     def run(self, suite_id: str, **options: Unpack[RequestOptions]) -> TestRun:
@@ -556,7 +556,7 @@ class TestSuites(APIResource):
         """
         path = f"/optimization/test-suites/{path_param('suite_id', suite_id)}/run"
         return self._client.request(
-            api_operation("POST", path, body={}, options=options, parse=TestRun.model_validate)
+            api_operation("POST", path, body={}, options=options, parse=TestRun.from_api)
         )
 
 
@@ -578,7 +578,7 @@ class TestRuns(APIResource):
                 "/optimization/test-runs",
                 query={"limit": limit},
                 options=options,
-                parse=TestRunList.model_validate,
+                parse=TestRunList.from_api,
             )
         )
 
@@ -616,7 +616,7 @@ class RegressionSchedules(APIResource):
                 "/optimization/regression-schedules",
                 query={"limit": limit},
                 options=options,
-                parse=RegressionScheduleList.model_validate,
+                parse=RegressionScheduleList.from_api,
             )
         )
 
@@ -640,7 +640,7 @@ class RegressionSchedules(APIResource):
                 "/optimization/regression-schedules",
                 body=body,
                 options=options,
-                parse=RegressionSchedule.model_validate,
+                parse=RegressionSchedule.from_api,
             )
         )
 
@@ -657,7 +657,7 @@ class RegressionSchedules(APIResource):
             "optimization.regression_schedules.update", kwargs, RegressionScheduleParams
         )
         return self._client.request(
-            api_operation("PUT", path, body=body, options=options, parse=RegressionSchedule.model_validate)
+            api_operation("PUT", path, body=body, options=options, parse=RegressionSchedule.from_api)
         )
 
     def run(self, schedule_id: str, **options: Unpack[RequestOptions]) -> TestRun:
@@ -669,7 +669,7 @@ class RegressionSchedules(APIResource):
         """
         path = f"/optimization/regression-schedules/{path_param('schedule_id', schedule_id)}/run"
         return self._client.request(
-            api_operation("POST", path, body={}, options=options, parse=TestRun.model_validate)
+            api_operation("POST", path, body={}, options=options, parse=TestRun.from_api)
         )
 
 
@@ -729,7 +729,7 @@ class Optimization(APIResource):
                 "/optimization/report",
                 query=query,
                 options=options,
-                parse=OptimizationReport.model_validate,
+                parse=OptimizationReport.from_api,
             )
         )
 
@@ -745,7 +745,7 @@ class Optimization(APIResource):
                 "/optimization/evaluate",
                 body={},
                 options=options,
-                parse=EvaluationResult.model_validate,
+                parse=EvaluationResult.from_api,
             )
         )
 
@@ -765,7 +765,7 @@ class Optimization(APIResource):
                 "/optimization/snapshots",
                 query={"limit": limit, "goal": goal},
                 options=options,
-                parse=SnapshotList.model_validate,
+                parse=SnapshotList.from_api,
             )
         )
 
@@ -782,7 +782,7 @@ class Optimization(APIResource):
                 "/optimization/alerts",
                 query={"limit": limit},
                 options=options,
-                parse=AlertList.model_validate,
+                parse=AlertList.from_api,
             )
         )
 
@@ -799,7 +799,7 @@ class Optimization(APIResource):
         body = {"days": days, "sample_size": sample_size}
         return self._client.request(
             api_operation(
-                "POST", "/optimization/replay", body=body, options=options, parse=ReplayResult.model_validate
+                "POST", "/optimization/replay", body=body, options=options, parse=ReplayResult.from_api
             )
         )
 
@@ -811,7 +811,7 @@ class Optimization(APIResource):
         """
         return self._client.request(
             api_operation(
-                "GET", "/optimization/test-templates", options=options, parse=TestTemplateList.model_validate
+                "GET", "/optimization/test-templates", options=options, parse=TestTemplateList.from_api
             )
         )
 

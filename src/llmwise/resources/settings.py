@@ -41,7 +41,7 @@ class AsyncProviderKeys(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/settings/keys", options=options, parse=ProviderKeyList.model_validate)
+            api_operation("GET", "/settings/keys", options=options, parse=ProviderKeyList.from_api)
         )
 
     async def save(self, keys: Mapping[str, str], **options: Unpack[RequestOptions]) -> ProviderKeyList:
@@ -57,7 +57,7 @@ class AsyncProviderKeys(AsyncAPIResource):
                 "/settings/keys",
                 body={"keys": dict(keys)},
                 options=options,
-                parse=ProviderKeyList.model_validate,
+                parse=ProviderKeyList.from_api,
             )
         )
 
@@ -70,7 +70,7 @@ class AsyncProviderKeys(AsyncAPIResource):
         """
         path = f"/settings/keys/{path_param('provider', provider)}"
         return await self._client.request(
-            api_operation("DELETE", path, options=options, parse=ProviderKeyDeleted.model_validate)
+            api_operation("DELETE", path, options=options, parse=ProviderKeyDeleted.from_api)
         )
 
 
@@ -84,7 +84,7 @@ class AsyncPrivacy(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/settings/privacy", options=options, parse=PrivacySettings.model_validate)
+            api_operation("GET", "/settings/privacy", options=options, parse=PrivacySettings.from_api)
         )
 
     async def update(
@@ -112,7 +112,7 @@ class AsyncPrivacy(AsyncAPIResource):
         }
         return await self._client.request(
             api_operation(
-                "PUT", "/settings/privacy", body=body, options=options, parse=PrivacySettings.model_validate
+                "PUT", "/settings/privacy", body=body, options=options, parse=PrivacySettings.from_api
             )
         )
 
@@ -127,7 +127,7 @@ class AsyncCopilot(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/settings/copilot", options=options, parse=CopilotState.model_validate)
+            api_operation("GET", "/settings/copilot", options=options, parse=CopilotState.from_api)
         )
 
     async def update(
@@ -153,7 +153,7 @@ class AsyncCopilot(AsyncAPIResource):
         }
         return await self._client.request(
             api_operation(
-                "PUT", "/settings/copilot", body=body, options=options, parse=CopilotState.model_validate
+                "PUT", "/settings/copilot", body=body, options=options, parse=CopilotState.from_api
             )
         )
 
@@ -180,7 +180,7 @@ class AsyncCopilot(AsyncAPIResource):
                 "/settings/copilot/ask",
                 body=body,
                 options=options,
-                parse=CopilotAnswer.model_validate,
+                parse=CopilotAnswer.from_api,
             )
         )
 
@@ -218,7 +218,7 @@ class ProviderKeys(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/settings/keys", options=options, parse=ProviderKeyList.model_validate)
+            api_operation("GET", "/settings/keys", options=options, parse=ProviderKeyList.from_api)
         )
 
     def save(self, keys: Mapping[str, str], **options: Unpack[RequestOptions]) -> ProviderKeyList:
@@ -234,7 +234,7 @@ class ProviderKeys(APIResource):
                 "/settings/keys",
                 body={"keys": dict(keys)},
                 options=options,
-                parse=ProviderKeyList.model_validate,
+                parse=ProviderKeyList.from_api,
             )
         )
 
@@ -247,7 +247,7 @@ class ProviderKeys(APIResource):
         """
         path = f"/settings/keys/{path_param('provider', provider)}"
         return self._client.request(
-            api_operation("DELETE", path, options=options, parse=ProviderKeyDeleted.model_validate)
+            api_operation("DELETE", path, options=options, parse=ProviderKeyDeleted.from_api)
         )
 
 
@@ -261,7 +261,7 @@ class Privacy(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/settings/privacy", options=options, parse=PrivacySettings.model_validate)
+            api_operation("GET", "/settings/privacy", options=options, parse=PrivacySettings.from_api)
         )
 
     def update(
@@ -289,7 +289,7 @@ class Privacy(APIResource):
         }
         return self._client.request(
             api_operation(
-                "PUT", "/settings/privacy", body=body, options=options, parse=PrivacySettings.model_validate
+                "PUT", "/settings/privacy", body=body, options=options, parse=PrivacySettings.from_api
             )
         )
 
@@ -304,7 +304,7 @@ class Copilot(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/settings/copilot", options=options, parse=CopilotState.model_validate)
+            api_operation("GET", "/settings/copilot", options=options, parse=CopilotState.from_api)
         )
 
     def update(
@@ -330,7 +330,7 @@ class Copilot(APIResource):
         }
         return self._client.request(
             api_operation(
-                "PUT", "/settings/copilot", body=body, options=options, parse=CopilotState.model_validate
+                "PUT", "/settings/copilot", body=body, options=options, parse=CopilotState.from_api
             )
         )
 
@@ -357,7 +357,7 @@ class Copilot(APIResource):
                 "/settings/copilot/ask",
                 body=body,
                 options=options,
-                parse=CopilotAnswer.model_validate,
+                parse=CopilotAnswer.from_api,
             )
         )
 

@@ -30,7 +30,7 @@ class AsyncUsage(AsyncAPIResource):
                 "/usage/summary",
                 query={"days": days},
                 options=options,
-                parse=UsageSummary.model_validate,
+                parse=UsageSummary.from_api,
             )
         )
 
@@ -56,7 +56,7 @@ class AsyncUsage(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         query = {"limit": limit, "offset": offset, "days": days, "mode": mode}
-        request = page_request("/usage/recent", query, options, "usage", UsageRecord.model_validate)
+        request = page_request("/usage/recent", query, options, "usage", UsageRecord.from_api)
         return await self._client.request(AsyncPage.operation(self._client, request))
 
 
@@ -80,7 +80,7 @@ class Usage(APIResource):
                 "/usage/summary",
                 query={"days": days},
                 options=options,
-                parse=UsageSummary.model_validate,
+                parse=UsageSummary.from_api,
             )
         )
 
@@ -106,7 +106,7 @@ class Usage(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         query = {"limit": limit, "offset": offset, "days": days, "mode": mode}
-        request = page_request("/usage/recent", query, options, "usage", UsageRecord.model_validate)
+        request = page_request("/usage/recent", query, options, "usage", UsageRecord.from_api)
         return self._client.request(Page.operation(self._client, request))
 
 

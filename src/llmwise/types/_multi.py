@@ -115,14 +115,14 @@ def event_parser(
         if kind is None:
             has_model = isinstance(data.get("model"), str)
             if data.get("error") is not None:
-                return (error if has_model else ErrorEvent).model_validate(data)
+                return (error if has_model else ErrorEvent).from_api(data)
             if has_model and data.get("done") is True:
-                return done.model_validate(data)
+                return done.from_api(data)
             if has_model and isinstance(data.get("delta"), str):
-                return chunk.model_validate(data)
-            return UnknownEvent.model_validate(data)
+                return chunk.from_api(data)
+            return UnknownEvent.from_api(data)
         cls = kinds.get(kind) if isinstance(kind, str) else None
-        return (cls or UnknownEvent).model_validate(data)
+        return (cls or UnknownEvent).from_api(data)
 
     return parse
 

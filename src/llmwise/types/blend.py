@@ -201,4 +201,4 @@ class BlendAccumulator(MultiModelAccumulator):
         if data.get("content") is None:
             data["content"] = self.text
         data["sources"] = [view.response_data() for view in self.ordered()]
-        return BlendResult.model_validate(data)
+        return BlendResult.from_api(data)

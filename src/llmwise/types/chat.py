@@ -207,14 +207,14 @@ def parse_chat_event(data: dict[str, Any]) -> ChatStreamEvent:
                 # first call goes through `model_validate`, which builds the deferred schema.
                 event: TextChunkEvent = TextChunkEvent.__pydantic_validator__.validate_python(data)
                 return event
-            return TextChunkEvent.model_validate(data)
+            return TextChunkEvent.from_api(data)
         if "error" in data:
-            return ErrorEvent.model_validate(data)
-        return UnknownEvent.model_validate(data)
+            return ErrorEvent.from_api(data)
+        return UnknownEvent.from_api(data)
     cls = _CHAT_EVENTS.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        return UnknownEvent.model_validate(data)
-    return cls.model_validate(data)  # type: ignore[return-value]
+        return UnknownEvent.from_api(data)
+    return cls.from_api(data)  # type: ignore[return-value]
 
 
 def parse_chat_text(data: str) -> Optional[TextChunkEvent]:
@@ -342,4 +342,4 @@ class ChatAccumulator(Accumulator[ChatStreamEvent]):
         if not data.get("finish_reason"):
             data["finish_reason"] = self.finish_reason
         data["content"] = self.text
-        return ChatCompletion.model_validate(data)
+        return ChatCompletion.from_api(data)

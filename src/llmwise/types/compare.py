@@ -142,4 +142,4 @@ class CompareAccumulator(MultiModelAccumulator):
         data["responses"] = [view.response_data() for view in self.ordered()]
         if self.summary is not None:
             data["summary"] = event_data(self.summary)
-        return CompareResult.model_validate(data)
+        return CompareResult.from_api(data)

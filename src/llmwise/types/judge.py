@@ -185,4 +185,4 @@ class JudgeAccumulator(MultiModelAccumulator):
             winner = self.views.get(self.verdict.winner or "")
             if winner is not None:
                 data["winner_response"] = {"model": winner.model, "content": winner.text}
-        return JudgeResult.model_validate(data)
+        return JudgeResult.from_api(data)
