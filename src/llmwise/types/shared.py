@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar, Literal, Optional, Union
 
 from typing_extensions import Required, TypedDict
@@ -10,6 +11,8 @@ from .._models import BaseModel
 
 __all__ = [
     "Number",
+    "Id",
+    "Timestamp",
     "MessageParam",
     "TextBlockParam",
     "ImageURLBlockParam",
@@ -23,6 +26,14 @@ __all__ = [
 
 Number = Union[int, float]
 """A JSON number: credits and costs may be fractional after settlement."""
+
+Id = Union[str, int]
+"""An id the contract does not pin down: a string (`conv_...`) or, as many servers send, an integer;
+kept as sent. Methods that take an id accept either."""
+
+Timestamp = datetime
+"""A point in time. Read from an ISO 8601 string or from epoch seconds (or milliseconds) as a
+number, whichever the server sends; epoch numbers are UTC. `to_dict()` gives it back as ISO 8601."""
 
 
 class ImageURL(TypedDict):
