@@ -270,6 +270,7 @@ def parse_json_body(op: Operation[R], response: httpx.Response, strict: bool = F
             APIResponseValidationError(
                 f"Expected a JSON body from {op.method} {op.path}, got: {response.text[:200]!r}",
                 body=response.text,
+                errors=[{"type": "json_invalid", "loc": (), "msg": "The body is not JSON"}],
             ),
             response,
         ) from None

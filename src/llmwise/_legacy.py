@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import inspect
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from functools import cache, reduce
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -261,10 +261,6 @@ def _typed_kwargs(name: str, bound: inspect.BoundArguments) -> dict[str, Any]:
     return kwargs
 
 
-async def _page_data(page: Awaitable[Any]) -> Any:
-    return (await page).data
-
-
 def _invoke(client: Any, name: str, is_async: bool, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Call 0.1 method `name` on `client`; the caller of the caller of this function is warned."""
     owner = type(client).__name__
@@ -278,10 +274,43 @@ def _invoke(client: Any, name: str, is_async: bool, args: tuple[Any, ...], kwarg
     typed_kwargs = _typed_kwargs(name, bound)
     entry = LEGACY[name]
     method = reduce(getattr, entry.replacement.split("."), client)
-    result = method(**typed_kwargs)
+    if is_async:
+        call = method(**typed_kwargs)
+        # A stream (`chat_stream`) is returned as it is: nothing was sent yet.
+        return _async_result(client, call, entry.adapt) if inspect.isawaitable(call) else call
+    try:
+        result = method(**typed_kwargs)
+    except Exception as exc:
+        return _server_data(client, exc)
     if entry.adapt == "data":
-        return _page_data(result) if is_async else result.data
+        return result.data
     return result
+
+
+async def _async_result(client: Any, call: Any, adapt: str) -> Any:
+    try:
+        result = await call
+    except Exception as exc:
+        return _server_data(client, exc)
+    return result.data if adapt == "data" else result
+
+
+def _server_data(client: Any, exc: Exception) -> Any:
+    """What the server sent, for a 0.1 call whose answer the typed method could not read.
+
+    0.1 returned the decoded JSON whatever its shape; so do the 0.1 names, unless the client reads
+    strictly (`strict_responses=True`). Anything else (a status error, a body that is not JSON) is
+    raised as it was.
+    """
+    from ._exceptions import APIResponseValidationError
+
+    if (
+        isinstance(exc, APIResponseValidationError)
+        and not getattr(client, "strict_responses", False)
+        and not any(isinstance(e, Mapping) and e.get("type") == "json_invalid" for e in exc.errors)
+    ):
+        return exc.body
+    raise exc
 
 
 def _alias(name: str, owner: str, is_async: bool) -> Callable[..., Any]:

@@ -295,6 +295,10 @@ class ListResponse(BaseModel):
 
     _items_key: ClassVar[str]
 
+    @classmethod
+    def _object_form(cls, data: Any) -> Any:
+        return {cls._items_key: data} if isinstance(data, list) else data
+
     @model_validator(mode="before")
     @classmethod
     def _read_other_list_shapes(cls, body: Any) -> Any:
