@@ -143,7 +143,7 @@ def test_resources_load_lazily() -> None:
 
 def test_unknown_attribute_of_package() -> None:
     with pytest.raises(AttributeError):
-        _ = llmwise.NoSuchThing
+        _ = llmwise.NoSuchThing  # type: ignore[attr-defined]  # what the test is about
 
 
 def test_argument_checks_before_sending(mode: str) -> None:

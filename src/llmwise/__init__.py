@@ -82,18 +82,20 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: httpx and pydantic are imported only when a name that needs them is first used.
-    module = _LAZY.get(name)
-    if module is None and name in __all__:
-        module = "._exceptions"
-    if module is None:
-        raise AttributeError(f"module 'llmwise' has no attribute {name!r}")
-    from importlib import import_module
+if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt name is an error there
 
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        # PEP 562: httpx and pydantic are imported only when a name that needs them is first used.
+        module = _LAZY.get(name)
+        if module is None and name in __all__:
+            module = "._exceptions"
+        if module is None:
+            raise AttributeError(f"module 'llmwise' has no attribute {name!r}")
+        from importlib import import_module
+
+        value = getattr(import_module(module, __name__), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

@@ -6,7 +6,24 @@ also reachable here, loaded on first use.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # Type checkers see every name precisely; at run time each area loads on first use.
+    from .blend import *  # noqa: F403
+    from .chat import *  # noqa: F403
+    from .compare import *  # noqa: F403
+    from .conversations import *  # noqa: F403
+    from .credits import *  # noqa: F403
+    from .history import *  # noqa: F403
+    from .judge import *  # noqa: F403
+    from .keys import *  # noqa: F403
+    from .memory import *  # noqa: F403
+    from .models import *  # noqa: F403
+    from .optimization import *  # noqa: F403
+    from .settings import *  # noqa: F403
+    from .shared import *  # noqa: F403
+    from .usage import *  # noqa: F403
 
 _MODULES = (
     "shared",
@@ -26,13 +43,15 @@ _MODULES = (
 )
 
 
-def __getattr__(name: str) -> Any:
-    from importlib import import_module
+if not TYPE_CHECKING:  # hidden from type checkers, so that a misspelt name is an error there
 
-    for module_name in _MODULES:
-        module = import_module(f".{module_name}", __name__)
-        if name in getattr(module, "__all__", ()):
-            value = getattr(module, name)
-            globals()[name] = value
-            return value
-    raise AttributeError(f"module 'llmwise.types' has no attribute {name!r}")
+    def __getattr__(name: str) -> Any:
+        from importlib import import_module
+
+        for module_name in _MODULES:
+            module = import_module(f".{module_name}", __name__)
+            if name in getattr(module, "__all__", ()):
+                value = getattr(module, name)
+                globals()[name] = value
+                return value
+        raise AttributeError(f"module 'llmwise.types' has no attribute {name!r}")
