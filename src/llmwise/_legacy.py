@@ -241,12 +241,30 @@ def signature(params: str) -> inspect.Signature:
     return inspect.Signature(out)
 
 
+# 0.1 converted scalar arguments with int()/float()/bool()/str() before sending them, so that
+# `max_tokens="50"` worked; the 0.1 names keep doing so (the typed methods do not).
+_COERCE: dict[str, Callable[[Any], Any]] = {"int": int, "float": float, "bool": bool, "str": str}
+
+
+def _coerce(name: str, key: str, annotation: Any, value: Any) -> Any:
+    kind = str(annotation).split(" | ")[0]
+    convert = _COERCE.get(kind)
+    if convert is None or type(value) is convert:
+        return value
+    try:
+        return convert(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}(): {key} must be {kind}, got {type(value).__name__} {value!r}") from None
+
+
 def _typed_kwargs(name: str, bound: inspect.BoundArguments) -> dict[str, Any]:
     """The typed method's keyword arguments for bound 0.1 arguments."""
+    from ._types import REQUEST_OPTION_KEYS
+
     kwargs: dict[str, Any] = {}
     for key, value in bound.arguments.items():
-        kind = bound.signature.parameters[key].kind
-        if kind is inspect.Parameter.VAR_KEYWORD:
+        parameter = bound.signature.parameters[key]
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
             kwargs.update(value)
         elif key == "stream":
             if value:
@@ -254,10 +272,15 @@ def _typed_kwargs(name: str, bound: inspect.BoundArguments) -> dict[str, Any]:
         elif key == "payload":
             if not isinstance(value, Mapping):
                 raise TypeError(f"{name}(): payload must be a dict, got {type(value).__name__}")
-            kwargs.update(value)
+            # A 0.1 payload is the request body, all of it: a field named like a request option
+            # (`timeout`, `max_retries`, ...) is still a body field.
+            collide = {k: v for k, v in value.items() if k in REQUEST_OPTION_KEYS}
+            kwargs.update({k: v for k, v in value.items() if k not in collide})
+            if collide:
+                kwargs["extra_body"] = collide
         elif value is not None:
             # 0.1 sent an optional field only when it was not None.
-            kwargs[key] = value
+            kwargs[key] = _coerce(name, key, parameter.annotation, value)
     return kwargs
 
 

@@ -416,12 +416,15 @@ class BaseModel(pydantic.BaseModel):
     # --- read-only dict access, for 0.1-era code -------------------------------------------------
 
     def _lookup(self, key: str) -> Any:
+        # Like the 0.1 client's dicts: a key is there when the server sent it (a field left at its
+        # default is not), and an alias choice answers only under the key the server used.
         fields = type(self).model_fields
+        sent = self.__pydantic_fields_set__
         if key in fields:
-            return getattr(self, key)
+            return getattr(self, key) if key in sent else _MISSING
         for name, info in fields.items():
             if info.alias == key:
-                return getattr(self, name)
+                return getattr(self, name) if name in sent else _MISSING
         extra = self.__pydantic_extra__
         if extra is not None and key in extra:
             return extra[key]
@@ -449,6 +452,17 @@ class BaseModel(pydantic.BaseModel):
     def keys(self) -> list[str]:
         """The keys the server sent (plus fields the SDK filled in)."""
         return list(self.to_dict().keys())
+
+    def values(self) -> list[Any]:
+        """The values of `keys()`, as attributes give them (nested objects stay typed)."""
+        return [self._lookup(key) for key in self.keys()]
+
+    def items(self) -> list[tuple[str, Any]]:
+        """`(key, value)` pairs of `keys()`, like `dict.items()`."""
+        return [(key, self._lookup(key)) for key in self.keys()]
+
+    def __len__(self) -> int:
+        return len(self.keys())
 
 
 def _plain(value: Any, exclude_none: bool) -> Any:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .blend import *  # noqa: F403
     from .chat import *  # noqa: F403
     from .compare import *  # noqa: F403
+    from .compat import *  # noqa: F403
     from .conversations import *  # noqa: F403
     from .credits import *  # noqa: F403
     from .history import *  # noqa: F403
@@ -40,6 +41,7 @@ _MODULES = (
     "memory",
     "optimization",
     "settings",
+    "compat",
 )
 
 
