@@ -60,7 +60,7 @@ def checks(client: LLMWise) -> list[tuple[str, Callable[[], str]]]:
         return f"{listed.total} memories (memory {'on' if listed.enabled else 'off'})"
 
     def memory_search() -> str:
-        return f"{len(client.memory.search('health check', top_k=1).results)} matches"
+        return f"{len(client.memory.search('health check', top_k=1).data)} matches"
 
     def policy() -> str:
         policy = client.optimization.policy.retrieve()
@@ -71,25 +71,25 @@ def checks(client: LLMWise) -> list[tuple[str, Callable[[], str]]]:
         return f"recommended for {report.goal}: {report.recommended_model}"
 
     def snapshots() -> str:
-        return f"{len(client.optimization.snapshots(limit=5).snapshots)} snapshots"
+        return f"{len(client.optimization.snapshots(limit=5).data)} snapshots"
 
     def alerts() -> str:
-        return f"{len(client.optimization.alerts(limit=5).alerts)} alerts"
+        return f"{len(client.optimization.alerts(limit=5).data)} alerts"
 
     def templates() -> str:
-        return f"{len(client.optimization.test_templates().templates)} test templates"
+        return f"{len(client.optimization.test_templates().data)} test templates"
 
     def suites() -> str:
-        return f"{len(client.optimization.test_suites.list(limit=5).suites)} test suites"
+        return f"{len(client.optimization.test_suites.list(limit=5).data)} test suites"
 
     def runs() -> str:
-        return f"{len(client.optimization.test_runs.list(limit=5).runs)} test runs"
+        return f"{len(client.optimization.test_runs.list(limit=5).data)} test runs"
 
     def schedules() -> str:
-        return f"{len(client.optimization.regression_schedules.list(limit=5).schedules)} regression schedules"
+        return f"{len(client.optimization.regression_schedules.list(limit=5).data)} regression schedules"
 
     def provider_keys() -> str:
-        providers = client.settings.provider_keys.list().providers
+        providers = client.settings.provider_keys.list().data
         return ", ".join(p.provider or "?" for p in providers) or "no provider keys"
 
     def privacy() -> str:

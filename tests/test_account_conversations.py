@@ -14,7 +14,7 @@ def test_lifecycle(env: SandboxEnv) -> None:
     conversations = env.client.conversations
     created = env.call(conversations.create())
     assert isinstance(created, Conversation)
-    assert created.id and created.id.startswith("conv_")
+    assert isinstance(created.id, str) and created.id.startswith("conv_")
     assert created.title is None and created.message_count == 0 and created.created_at
     assert env.sandbox.requests[-1].json == {}
 
@@ -118,7 +118,19 @@ def test_path_parameters_are_quoted(env: SandboxEnv) -> None:
         assert sent.query == ({"title": "x"} if method == "PATCH" else {})
 
 
-@pytest.mark.parametrize("bad", ["", "   ", None, 42])
+def test_integer_ids_are_sent_in_decimal(env: SandboxEnv) -> None:
+    # Ids may be integers on another server: they name the same path segment as their digits.
+    for method, call, kwargs in [
+        ("GET", env.client.conversations.retrieve, {}),
+        ("PATCH", env.client.conversations.update, {"title": "x"}),
+        ("DELETE", env.client.conversations.delete, {}),
+    ]:
+        with pytest.raises(NotFoundError):
+            env.call(call(42, **kwargs))
+        assert (env.sandbox.requests[-1].method, env.sandbox.requests[-1].path) == (method, "/conversations/42")
+
+
+@pytest.mark.parametrize("bad", ["", "   ", None, True, 4.2])
 def test_bad_ids_are_rejected_before_sending(env: SandboxEnv, bad: object) -> None:
     before = len(env.sandbox.requests)
     for method in ("retrieve", "update", "delete"):

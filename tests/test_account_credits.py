@@ -85,7 +85,7 @@ def test_purchase_and_confirm(env: SandboxEnv) -> None:
     assert isinstance(session, CheckoutSession)
     assert env.sandbox.requests[-1].json == {"amount_usd": 12.5, "utm_source": "docs", "campaign": "spring"}
     assert session.status == "pending" and session.credits == 1250 and session.amount_usd == 12.5
-    assert session.session_id and session.checkout_url and session.session_id in session.checkout_url
+    assert session.session_id and session.checkout_url and str(session.session_id) in session.checkout_url
 
     confirmed = env.call(env.client.credits.confirm_checkout(session.session_id))
     assert isinstance(confirmed, CheckoutConfirmation)

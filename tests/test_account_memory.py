@@ -16,11 +16,11 @@ def test_chat_stores_a_memory(env: SandboxEnv) -> None:
     assert env.sandbox.requests[-1].query == {"limit": "20"}
     assert isinstance(listed, MemoryList)
     assert listed.total == 1 and listed.enabled is True
-    (memory,) = listed.memories
+    (memory,) = listed.data
     assert isinstance(memory, Memory)
     assert memory.content == f"Q: How do circuit breakers work?\nA: {answer.content}"
     assert memory.source_request_id == answer.id
-    assert memory.id and memory.id.startswith("mem_") and memory.created_at
+    assert isinstance(memory.id, str) and memory.id.startswith("mem_") and memory.created_at
 
     chat(env, "Not remembered", semantic_memory=False)
     assert env.call(env.client.memory.list()).total == 1
@@ -45,7 +45,7 @@ def test_search(env: SandboxEnv) -> None:
     assert env.sandbox.requests[-1].query == {"q": "circuit breakers", "top_k": "4"}
     assert isinstance(found, MemorySearchResult)
     assert found.query == "circuit breakers" and found.enabled is True
-    best = found.results[0]
+    best = found.data[0]
     assert best.source_request_id == breaker.id and best.score == 1.0
 
     env.call(env.client.memory.search(q="circuit bloom", top_k=1, min_score=0.5))

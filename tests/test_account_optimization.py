@@ -114,7 +114,7 @@ def test_report_and_snapshots(env: SandboxEnv) -> None:
     snapshots = env.call(env.client.optimization.snapshots())
     assert env.sandbox.requests[-1].query == {"limit": "20"}
     assert isinstance(snapshots, SnapshotList)
-    assert [(s.id, s.goal, s.recommended_model) for s in snapshots.snapshots] == [
+    assert [(s.id, s.goal, s.recommended_model) for s in snapshots.data] == [
         (saved.snapshot_id, "latency", "gpt-5.2")
     ]
     assert env.call(env.client.optimization.snapshots(goal="cost", limit=5)).snapshots == []
@@ -135,7 +135,7 @@ def test_evaluate_and_alerts(env: SandboxEnv) -> None:
     alerts = env.call(env.client.optimization.alerts())
     assert env.sandbox.requests[-1].query == {"limit": "12"}
     assert isinstance(alerts, AlertList)
-    (alert,) = alerts.alerts
+    (alert,) = alerts.data
     assert alert.severity == "critical" and alert.message and "claude-sonnet-4.5" in alert.message
     assert env.call(env.client.optimization.evaluate()).alerts_created == 0  # not raised twice
 
@@ -171,7 +171,7 @@ def test_suites_runs_and_csv(env: SandboxEnv, tmp_path: Path) -> None:
         "models": ["gpt-5.2", "gemini-3-flash"],
     }
     assert isinstance(created, Suite)
-    assert created.id and created.id.startswith("suite_") and created.name == "Smoke"
+    assert isinstance(created.id, str) and created.id.startswith("suite_") and created.name == "Smoke"
     assert created.cases is not None and [c.prompt for c in created.cases] == [c["prompt"] for c in CASES]
     assert created.cases[0].expected_contains == "the" and created.cases[1].expected_contains is None
 
@@ -180,7 +180,7 @@ def test_suites_runs_and_csv(env: SandboxEnv, tmp_path: Path) -> None:
     assert updated.description == "Two prompts" and updated.name == "Smoke"
     listed = env.call(suites.list())
     assert env.sandbox.requests[-1].query == {"limit": "25"}
-    assert isinstance(listed, SuiteList) and [s.id for s in listed.suites] == [created.id]
+    assert isinstance(listed, SuiteList) and [s.id for s in listed.data] == [created.id]
 
     result = env.call(suites.run(created.id))
     assert env.sandbox.requests[-1].json == {}
@@ -193,7 +193,7 @@ def test_suites_runs_and_csv(env: SandboxEnv, tmp_path: Path) -> None:
 
     runs = env.call(env.client.optimization.test_runs.list())
     assert env.sandbox.requests[-1].query == {"limit": "20"}
-    assert isinstance(runs, RunList) and [r.id for r in runs.runs] == [result.id]
+    assert isinstance(runs, RunList) and [r.id for r in runs.data] == [result.id]
 
     target = tmp_path / "run.csv"
     text = env.call(env.client.optimization.test_runs.csv(result.id, path=target))
@@ -240,7 +240,7 @@ def test_regression_schedules(env: SandboxEnv) -> None:
     created = env.call(schedules.create(suite_id=suite.id))
     assert env.sandbox.requests[-1].json == {"suite_id": suite.id}
     assert isinstance(created, RegressionSchedule)
-    assert created.id and created.id.startswith("sched_") and created.suite_id == suite.id
+    assert isinstance(created.id, str) and created.id.startswith("sched_") and created.suite_id == suite.id
     assert (created.cadence, created.enabled, created.last_run_id) == ("daily", True, None)
     assert created.next_run_at
 
@@ -254,7 +254,7 @@ def test_regression_schedules(env: SandboxEnv) -> None:
     listed = env.call(schedules.list())
     assert env.sandbox.requests[-1].query == {"limit": "30"}
     assert isinstance(listed, RegressionScheduleList)
-    (schedule,) = listed.schedules
+    (schedule,) = listed.data
     assert schedule.last_run_id == result.id
 
     with pytest.raises(NotFoundError):

@@ -39,6 +39,9 @@ SHAPES: dict[str, Callable[[list[dict[str, Any]], int], Any]] = {
     "documented key + total": lambda items, total: {"conversations": items, "total": total},
     "data + total": lambda items, total: {"data": items, "total": total},
     "items, no total": lambda items, total: {"items": items},
+    "results + total": lambda items, total: {"results": items, "total": str(total)},  # a numeric string
+    "entries + total": lambda items, total: {"entries": items, "total": float(total)},
+    "records, no total": lambda items, total: {"records": items, "next": None},
     "bare array": lambda items, total: items,
 }
 
@@ -55,6 +58,40 @@ def test_every_shape_pages_to_the_end(mode: str, shape: str) -> None:
     assert [c.id for c in every_item(page)] == [item["id"] for item in ITEMS]
     # With a total the last page is known; without one, a short page (1 of 3) ends the listing.
     assert seen == ["limit=3&offset=0", "limit=3&offset=3", "limit=3&offset=6"]
+
+
+@pytest.mark.parametrize("total", ["seven", 7.5, True, None, [7]])
+def test_a_total_that_is_no_count_is_ignored(mode: str, total: object) -> None:
+    client = mock_client(mode, lambda request: httpx.Response(200, json={"conversations": ITEMS[:3], "total": total}))
+    page = run(client.conversations.list(limit=3))
+    assert page.total is None and page.has_next_page()  # a full page: there may be more
+
+
+@pytest.mark.parametrize(
+    ("call", "body"),
+    [
+        (lambda c: c.history.list(), {"requests": [{"id": 1}], "total": 1}),
+        (lambda c: c.usage.recent(), {"requests": [{"id": 1}]}),
+        (lambda c: c.usage.recent(), {"recent": [{"id": 1}]}),
+    ],
+    ids=["history.requests", "usage.requests", "usage.recent"],
+)
+def test_per_endpoint_plurals(mode: str, call: Callable[[Any], Any], body: object) -> None:
+    client = mock_client(mode, lambda request: httpx.Response(200, json=body))
+    page = run(call(client))
+    assert [e.id for e in page.data] == [1] and page.data[0].response_issues == []
+
+
+@pytest.mark.parametrize("body", [{"history": None, "total": 0}, {"data": None}])
+def test_a_null_listing_is_an_empty_page(mode: str, body: object) -> None:
+    client = mock_client(mode, lambda request: httpx.Response(200, json=body))
+    page = run(client.history.list())
+    assert page.data == [] and not page.has_next_page() and every_item(page) == []
+
+
+def test_a_null_catalogue_is_empty(mode: str) -> None:
+    client = mock_client(mode, lambda request: httpx.Response(200, json={"models": None}))
+    assert run(client.models.list()) == []
 
 
 def test_offset_advances_by_what_the_server_sent(mode: str) -> None:
@@ -112,6 +149,10 @@ def test_list_wrappers_read_other_shapes(mode: str, body: object) -> None:
     assert listed.to_dict()["memories"] == [{"id": "mem_1"}]
 
 
-def test_a_null_list_reads_as_empty(mode: str) -> None:
+def test_a_null_list_comes_through_as_none(mode: str) -> None:
     client = mock_client(mode, lambda request: httpx.Response(200, json={"runs": None}))
-    assert run(client.optimization.test_runs.list()).runs == []
+    listed = run(client.optimization.test_runs.list())
+    assert listed.runs is None and listed.data == [] and listed.response_issues == []
+    # No list at all: the items field is empty rather than None.
+    client = mock_client(mode, lambda request: httpx.Response(200, json={"enabled": False}))
+    assert run(client.memory.list()).memories == []

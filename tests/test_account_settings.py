@@ -26,7 +26,7 @@ def test_provider_keys(env: SandboxEnv) -> None:
     assert (sent.method, sent.path) == ("PUT", "/settings/keys")
     assert sent.json == {"keys": {"openai": "sk-openai-secret-1234", "anthropic": "sk-ant-secret-9876"}}
     assert isinstance(saved, ProviderKeyList)
-    by_provider = {p.provider: p for p in saved.providers}
+    by_provider = {p.provider: p for p in saved.data}
     assert set(by_provider) == {"openai", "anthropic"}
     assert by_provider["openai"].configured is True and by_provider["openai"].last4 == "1234"
     assert by_provider["openai"].updated_at

@@ -22,7 +22,7 @@ def test_summary(env: SandboxEnv) -> None:
     }
     assert summary.by_model is not None
     assert summary.by_model["gpt-5.2"] == UsageBucket(requests=2, credits=3)
-    assert summary.by_model["claude-sonnet-4.5"].requests == 1
+    assert summary.by_model["claude-sonnet-4.5"] == UsageBucket(requests=1, credits=1)
 
     env.call(env.client.usage.summary(days=30))
     assert env.sandbox.requests[-1].query == {"days": "30"}

@@ -318,8 +318,6 @@ def read_model(cls: type[M], data: Any) -> M:
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
-        if not isinstance(data, Mapping):
-            data = cls._object_form(data)
         if STRICT_RESPONSES.get() or not isinstance(data, Mapping):
             from ._exceptions import APIResponseValidationError
 
@@ -371,12 +369,6 @@ class BaseModel(pydantic.BaseModel):
         """Build this model from what the API sent, by the SDK's reading policy: a value that does
         not fit is kept as sent and listed in `response_issues` (strict mode raises instead)."""
         return read_model(cls, data)
-
-    @classmethod
-    def _object_form(cls, data: Any) -> Any:
-        """The JSON object a body of another kind stands for, if any (a list wrapper reads a bare
-        array as its items); the body itself otherwise."""
-        return data
 
     @property
     def response_issues(self) -> list[ResponseIssue]:

@@ -6,22 +6,24 @@ and iterates every item across pages by itself, fetching the next page only when
 there (`offset += len(items)`).
 
 The real server's list shapes are largely unknown (contract §10), so items are read from the
-documented key (`conversations`, `history`, ...), else from `data` or `items`, else from a bare JSON
-array; `ListResponse` applies the same rule to the wrapper models of the limit-only endpoints.
+SDK's key (`conversations`, `history`, ...), else from one of the generic keys servers use for any
+listing (`data`, `items`, `results`, `entries`, `records`), else from a bare JSON array;
+`ListResponse` applies the same rule to the wrapper models of the limit-only endpoints. A page's
+`total` is read from an integer or a numeric string.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import model_validator
 from typing_extensions import Self
 
 from ._base_client import Operation
 from ._exceptions import APIResponseValidationError, LLMWiseError
-from ._models import STRICT_RESPONSES, BaseModel
+from ._models import STRICT_RESPONSES, BaseModel, read_model
 from ._types import RequestOptions
 
 if TYPE_CHECKING:
@@ -30,30 +32,41 @@ if TYPE_CHECKING:
 __all__ = ["Page", "AsyncPage", "BasePage", "PageRequest", "ListResponse", "find_items", "read_items"]
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
-# Keys a list may come under when the documented one is absent.
-FALLBACK_KEYS = ("data", "items")
+# Keys a list may come under when the SDK's key holds none: the usual wrappers, then the generic
+# plurals servers use for any kind of listing.
+FALLBACK_KEYS = ("data", "items", "results", "entries", "records")
 
 _MISSING = object()
 
 
-def find_items(body: Any, key: str | None) -> list[Any] | None:
-    """The list in a response body: `body[key]`, else `body["data"]` / `body["items"]`, else the
-    body itself when it is a JSON array; None when there is none."""
+def find_items(body: Any, key: str | None, others: tuple[str, ...] = ()) -> list[Any] | None:
+    """The list in a response body: `body[key]`, else under one of `others`, else under one of the
+    `FALLBACK_KEYS` (`data`, `items`, ...), else the body itself when it is a JSON array; None when
+    there is none."""
     if isinstance(body, list):
         return body
     if isinstance(body, Mapping):
-        items = find_items_source(body, key)
+        items = find_items_source(body, key, others)
         return None if items is None else list(items)
     return None
 
 
-def find_items_source(body: Mapping[str, Any], key: str | None) -> Any:
+def find_items_source(body: Mapping[str, Any], key: str | None, others: tuple[str, ...] = ()) -> Any:
     """The list object `find_items` reads the items of a JSON object from (None if there is none)."""
-    for name in (key, *FALLBACK_KEYS):
+    for name in (key, *others, *FALLBACK_KEYS):
         if name is not None and isinstance(body.get(name), list):
             return body[name]
     return None
+
+
+def null_listing(body: Any, key: str | None, others: tuple[str, ...] = ()) -> bool:
+    """Whether a body with no list sends `null` where the list would be: a listing of nothing."""
+    return isinstance(body, Mapping) and any(
+        name is not None and name in body and body[name] is None
+        for name in (key, *others, *FALLBACK_KEYS)
+    )
 
 
 def read_items(item: Callable[[Any], T], entries: list[Any]) -> list[T]:
@@ -71,8 +84,18 @@ def read_items(item: Callable[[Any], T], entries: list[Any]) -> list[T]:
 
 
 def _total(body: Any) -> int | None:
+    """The listing's `total`: an integer, a whole float or a numeric string; None otherwise."""
     value = body.get("total") if isinstance(body, Mapping) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        text = value.strip()
+        return int(text) if text.isascii() and text.isdigit() else None
+    return None
 
 
 @dataclass(frozen=True)
@@ -85,6 +108,8 @@ class PageRequest(Generic[T]):
     options: RequestOptions
     key: str | None
     item: Callable[[Any], T]
+    others: tuple[str, ...] = ()
+    """Keys the items plausibly come under besides `key` (tried before the generic ones)."""
 
     @property
     def offset(self) -> int:
@@ -109,10 +134,13 @@ class BasePage(Generic[T]):
     data: list[T]
     """The items of this page."""
     total: int | None
-    """How many items the whole listing has, when the server says (`total`)."""
+    """How many items the whole listing has, when the server says (`total`: an integer, or a
+    numeric string)."""
 
     def __init__(self, request: PageRequest[T], body: Any) -> None:
-        items = find_items(body, request.key)
+        items = find_items(body, request.key, request.others)
+        if items is None and null_listing(body, request.key, request.others):
+            items = []  # `"history": null`: a page with no items, not a broken response
         if items is None:
             raise ValueError(
                 f"expected a list (or an object with {request.key!r}), got {type(body).__name__}"
@@ -162,7 +190,7 @@ class BasePage(Generic[T]):
         body = self._body
         if not isinstance(body, Mapping) or key not in body:
             return _MISSING
-        if body[key] is find_items_source(body, self._request.key):
+        if body[key] is find_items_source(body, self._request.key, self._request.others):
             # The items themselves: the typed ones (still readable as dicts).
             return self.data
         return body[key]
@@ -289,27 +317,50 @@ class Page(BasePage[T]):
 # </sync>
 
 
-class ListResponse(BaseModel):
+class ListResponse(BaseModel, Generic[M]):
     """Base of the list wrappers (`MemoryList`, `TestSuiteList`, ...): the items are read from the
-    documented key, else from `data` / `items`, else from a bare JSON array."""
+    SDK's key, else from one of the class's other keys, else from `data` / `items` / `results` /
+    `entries` / `records`, else from a bare JSON array.
+
+    The items field (`memories`, `suites`, ...) is what the server sent: `[]` when it sent no list
+    at all, None when it sent `null`. `data` is always a list of the items as models.
+    """
 
     _items_key: ClassVar[str]
+    _other_keys: ClassVar[tuple[str, ...]] = ()
+    """Keys this listing plausibly comes under besides `_items_key` (before the generic ones)."""
 
     @classmethod
-    def _object_form(cls, data: Any) -> Any:
-        return {cls._items_key: data} if isinstance(data, list) else data
+    def from_api(cls, data: Any) -> Self:
+        """Build the listing from what the API sent, whatever wrapper it came in (see the class)."""
+        # Normalised before reading, so that a value repaired by the lenient reader is found under
+        # the SDK's key (the `before` validator alone would hide the move from the repair).
+        return read_model(cls, cls._normalise(data))
 
-    @model_validator(mode="before")
     @classmethod
-    def _read_other_list_shapes(cls, body: Any) -> Any:
+    def _normalise(cls, body: Any) -> Any:
+        """The body with the listing under `_items_key` (unchanged when it already is there, or
+        when there is no list anywhere)."""
         key = cls._items_key
         if isinstance(body, list):
             return {key: body}
         if isinstance(body, Mapping) and not isinstance(body.get(key), list):
-            items = find_items(body, None)
+            items = find_items(body, None, cls._other_keys)
             if items is not None:
                 return {**body, key: items}
-            if key in body and body[key] is None:
-                # `null` for "no items": keep the empty default rather than failing validation.
-                return {k: v for k, v in body.items() if k != key}
         return body
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_other_list_shapes(cls, body: Any) -> Any:
+        return cls._normalise(body)
+
+    @property
+    def data(self) -> list[M]:
+        """The items as models, in order: empty when the server sent none (or `null`); an item the
+        server sent in another shape (a string where an object belongs) is left out (it is still
+        in the items field, as sent)."""
+        items = getattr(self, self._items_key, None)
+        if not isinstance(items, list):
+            return []
+        return cast("list[M]", [item for item in items if isinstance(item, BaseModel)])

@@ -9,7 +9,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
 from .._base_client import Operation, split_options
-from .._pagination import PageRequest, find_items, read_items
+from .._pagination import PageRequest, find_items, null_listing, read_items
 from .._types import REQUEST_OPTION_KEYS, RequestOptions
 from .._validate import check_params
 
@@ -54,19 +54,30 @@ def api_operation(
 
 
 def page_request(
-    path: str, query: Mapping[str, Any], options: Mapping[str, Any], key: str, item: Callable[[Any], T]
+    path: str,
+    query: Mapping[str, Any],
+    options: Mapping[str, Any],
+    key: str,
+    item: Callable[[Any], T],
+    others: tuple[str, ...] = (),
 ) -> PageRequest[T]:
-    """A `PageRequest` (for a `Page` / `AsyncPage`), after checking `options` as `api_operation` does."""
-    return PageRequest(path, query, check_options(options, "GET", path, query), key, item)
+    """A `PageRequest` (for a `Page` / `AsyncPage`), after checking `options` as `api_operation` does.
+    The items are read from `key`, else from one of `others`, else from the generic keys."""
+    return PageRequest(path, query, check_options(options, "GET", path, query), key, item, others)
 
 
 def require_id(name: str, value: object) -> str:
-    """`value` itself when it is a non-blank string; else a `ValueError` naming `name`, raised
-    before anything is sent (an empty id would silently hit another endpoint)."""
+    """`value` as the text to send: a non-blank string itself, an integer in decimal (ids may be
+    either); else a `ValueError` naming `name`, raised before anything is sent (an empty id would
+    silently hit another endpoint)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     if not isinstance(value, str):
-        raise ValueError(f"{name} must be a non-empty string, got {type(value).__name__} {value!r}")
+        raise ValueError(
+            f"{name} must be a non-empty string or an integer, got {type(value).__name__} {value!r}"
+        )
     if not value.strip():
-        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+        raise ValueError(f"{name} must be a non-empty string or an integer, got {value!r}")
     return value
 
 
@@ -104,10 +115,13 @@ def tracking_fields(where: str, kwargs: Mapping[str, Any]) -> tuple[dict[str, st
 
 
 def list_of(item: Callable[[Any], T], key: str) -> Callable[[Any], list[T]]:
-    """A parser of a list answered as a bare JSON array (or under `key`, `data` or `items`)."""
+    """A parser of a list answered as a bare JSON array (or under `key`, or one of the generic keys
+    `data`, `items`, ...; a `null` there is an empty list)."""
 
     def parse(body: Any) -> list[T]:
         items = find_items(body, key)
+        if items is None and null_listing(body, key):
+            items = []
         if items is None:
             raise ValueError(f"expected a list, got {type(body).__name__}")
         return read_items(item, items)

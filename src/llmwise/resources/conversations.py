@@ -40,11 +40,11 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         )
         return await self._client.request(AsyncPage.operation(self._client, request))
 
-    async def retrieve(self, conversation_id: str, **options: Unpack[RequestOptions]) -> Conversation:
+    async def retrieve(self, conversation_id: str | int, **options: Unpack[RequestOptions]) -> Conversation:
         """Get a conversation with its messages (`GET /conversations/{conversation_id}`).
 
         Args:
-            conversation_id: The conversation's id (`conv_...`).
+            conversation_id: The conversation's id (`conv_...`, or an integer id).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
@@ -65,12 +65,12 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         )
 
     async def update(
-        self, conversation_id: str, *, title: str | None = None, **options: Unpack[RequestOptions]
+        self, conversation_id: str | int, *, title: str | None = None, **options: Unpack[RequestOptions]
     ) -> Conversation:
         """Rename a conversation (`PATCH /conversations/{conversation_id}`; the title travels in the query).
 
         Args:
-            conversation_id: The conversation's id (`conv_...`).
+            conversation_id: The conversation's id (`conv_...`, or an integer id).
             title: The new title.
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
@@ -81,11 +81,11 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
             )
         )
 
-    async def delete(self, conversation_id: str, **options: Unpack[RequestOptions]) -> ConversationDeleted:
+    async def delete(self, conversation_id: str | int, **options: Unpack[RequestOptions]) -> ConversationDeleted:
         """Delete a conversation (`DELETE /conversations/{conversation_id}`).
 
         Args:
-            conversation_id: The conversation's id (`conv_...`).
+            conversation_id: The conversation's id (`conv_...`, or an integer id).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
@@ -123,11 +123,11 @@ class Conversations(APIResource, ConversationsCallable):
         )
         return self._client.request(Page.operation(self._client, request))
 
-    def retrieve(self, conversation_id: str, **options: Unpack[RequestOptions]) -> Conversation:
+    def retrieve(self, conversation_id: str | int, **options: Unpack[RequestOptions]) -> Conversation:
         """Get a conversation with its messages (`GET /conversations/{conversation_id}`).
 
         Args:
-            conversation_id: The conversation's id (`conv_...`).
+            conversation_id: The conversation's id (`conv_...`, or an integer id).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
@@ -148,12 +148,12 @@ class Conversations(APIResource, ConversationsCallable):
         )
 
     def update(
-        self, conversation_id: str, *, title: str | None = None, **options: Unpack[RequestOptions]
+        self, conversation_id: str | int, *, title: str | None = None, **options: Unpack[RequestOptions]
     ) -> Conversation:
         """Rename a conversation (`PATCH /conversations/{conversation_id}`; the title travels in the query).
 
         Args:
-            conversation_id: The conversation's id (`conv_...`).
+            conversation_id: The conversation's id (`conv_...`, or an integer id).
             title: The new title.
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
@@ -164,11 +164,11 @@ class Conversations(APIResource, ConversationsCallable):
             )
         )
 
-    def delete(self, conversation_id: str, **options: Unpack[RequestOptions]) -> ConversationDeleted:
+    def delete(self, conversation_id: str | int, **options: Unpack[RequestOptions]) -> ConversationDeleted:
         """Delete a conversation (`DELETE /conversations/{conversation_id}`).
 
         Args:
-            conversation_id: The conversation's id (`conv_...`).
+            conversation_id: The conversation's id (`conv_...`, or an integer id).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"

@@ -83,18 +83,19 @@ class AsyncCredits(AsyncAPIResource):
         )
 
     async def purchase(
-        self, amount_usd: float | None = None, pack_id: str | None = None, **tracking: Any
+        self, amount_usd: float | None = None, pack_id: str | int | None = None, **tracking: Any
     ) -> CheckoutSession:
         """Start a checkout for credits (`POST /credits/purchase`): send the user to `checkout_url`.
 
         Args:
             amount_usd: How much to buy, in USD ($3 to $10,000); or give `pack_id`.
-            pack_id: A pack from `packs()`.
+            pack_id: A pack's `id` from `packs()` (an integer id is sent in decimal, as a string).
             **tracking: Extra string fields sent with the purchase (e.g. `utm_source="docs"`); the
                 per-call request options (extra_headers, timeout, ...) are accepted here too.
         """
         fields, options = tracking_fields("credits.purchase", tracking)
-        body = {"amount_usd": amount_usd, "pack_id": pack_id, **fields}
+        pack = None if pack_id is None else require_id("pack_id", pack_id)
+        body = {"amount_usd": amount_usd, "pack_id": pack, **fields}
         return await self._client.request(
             api_operation(
                 "POST", "/credits/purchase", body=body, options=options, parse=CheckoutSession.from_api
@@ -102,12 +103,12 @@ class AsyncCredits(AsyncAPIResource):
         )
 
     async def confirm_checkout(
-        self, session_id: str, **options: Unpack[RequestOptions]
+        self, session_id: str | int, **options: Unpack[RequestOptions]
     ) -> CheckoutConfirmation:
         """Confirm a paid checkout and add its credits (`POST /credits/confirm-checkout`).
 
         Args:
-            session_id: The `session_id` returned by `purchase()`.
+            session_id: The `session_id` returned by `purchase()` (an integer is sent in decimal).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         body = {"session_id": require_id("session_id", session_id)}
@@ -214,18 +215,19 @@ class Credits(APIResource):
         )
 
     def purchase(
-        self, amount_usd: float | None = None, pack_id: str | None = None, **tracking: Any
+        self, amount_usd: float | None = None, pack_id: str | int | None = None, **tracking: Any
     ) -> CheckoutSession:
         """Start a checkout for credits (`POST /credits/purchase`): send the user to `checkout_url`.
 
         Args:
             amount_usd: How much to buy, in USD ($3 to $10,000); or give `pack_id`.
-            pack_id: A pack from `packs()`.
+            pack_id: A pack's `id` from `packs()` (an integer id is sent in decimal, as a string).
             **tracking: Extra string fields sent with the purchase (e.g. `utm_source="docs"`); the
                 per-call request options (extra_headers, timeout, ...) are accepted here too.
         """
         fields, options = tracking_fields("credits.purchase", tracking)
-        body = {"amount_usd": amount_usd, "pack_id": pack_id, **fields}
+        pack = None if pack_id is None else require_id("pack_id", pack_id)
+        body = {"amount_usd": amount_usd, "pack_id": pack, **fields}
         return self._client.request(
             api_operation(
                 "POST", "/credits/purchase", body=body, options=options, parse=CheckoutSession.from_api
@@ -233,12 +235,12 @@ class Credits(APIResource):
         )
 
     def confirm_checkout(
-        self, session_id: str, **options: Unpack[RequestOptions]
+        self, session_id: str | int, **options: Unpack[RequestOptions]
     ) -> CheckoutConfirmation:
         """Confirm a paid checkout and add its credits (`POST /credits/confirm-checkout`).
 
         Args:
-            session_id: The `session_id` returned by `purchase()`.
+            session_id: The `session_id` returned by `purchase()` (an integer is sent in decimal).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         body = {"session_id": require_id("session_id", session_id)}

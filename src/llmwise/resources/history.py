@@ -40,14 +40,17 @@ class AsyncHistory(AsyncAPIResource, AsyncHistoryCallable):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         query = {"limit": limit, "offset": offset, "mode": mode, "search": search}
-        request = page_request("/history", query, options, "history", HistoryEntry.from_api)
+        request = page_request(
+            "/history", query, options, "history", HistoryEntry.from_api, others=("requests",)
+        )
         return await self._client.request(AsyncPage.operation(self._client, request))
 
-    async def retrieve(self, request_id: str, **options: Unpack[RequestOptions]) -> HistoryEntry:
+    async def retrieve(self, request_id: str | int, **options: Unpack[RequestOptions]) -> HistoryEntry:
         """Get one past request with its messages and every model's answer (`GET /history/{request_id}`).
 
         Args:
-            request_id: The request's id (`req_...`, the `id` of a chat/compare/blend/judge result).
+            request_id: The request's id (`req_...` or an integer: the `id` of a chat/compare/blend/judge
+                result).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/history/{path_param('request_id', request_id)}"
@@ -85,14 +88,17 @@ class History(APIResource, HistoryCallable):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         query = {"limit": limit, "offset": offset, "mode": mode, "search": search}
-        request = page_request("/history", query, options, "history", HistoryEntry.from_api)
+        request = page_request(
+            "/history", query, options, "history", HistoryEntry.from_api, others=("requests",)
+        )
         return self._client.request(Page.operation(self._client, request))
 
-    def retrieve(self, request_id: str, **options: Unpack[RequestOptions]) -> HistoryEntry:
+    def retrieve(self, request_id: str | int, **options: Unpack[RequestOptions]) -> HistoryEntry:
         """Get one past request with its messages and every model's answer (`GET /history/{request_id}`).
 
         Args:
-            request_id: The request's id (`req_...`, the `id` of a chat/compare/blend/judge result).
+            request_id: The request's id (`req_...` or an integer: the `id` of a chat/compare/blend/judge
+                result).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/history/{path_param('request_id', request_id)}"

@@ -51,11 +51,11 @@ class AsyncMemories(AsyncAPIResource):
             )
         )
 
-    async def delete(self, memory_id: str, **options: Unpack[RequestOptions]) -> MemoryDeleted:
+    async def delete(self, memory_id: str | int, **options: Unpack[RequestOptions]) -> MemoryDeleted:
         """Delete one memory (`DELETE /memory/{memory_id}`).
 
         Args:
-            memory_id: The memory's id (`mem_...`).
+            memory_id: The memory's id (`mem_...`, or an integer id).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/memory/{path_param('memory_id', memory_id)}"
@@ -116,11 +116,11 @@ class Memories(APIResource):
             )
         )
 
-    def delete(self, memory_id: str, **options: Unpack[RequestOptions]) -> MemoryDeleted:
+    def delete(self, memory_id: str | int, **options: Unpack[RequestOptions]) -> MemoryDeleted:
         """Delete one memory (`DELETE /memory/{memory_id}`).
 
         Args:
-            memory_id: The memory's id (`mem_...`).
+            memory_id: The memory's id (`mem_...`, or an integer id).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/memory/{path_param('memory_id', memory_id)}"

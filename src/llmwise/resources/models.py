@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from typing import Any
 
 from typing_extensions import Unpack
 
@@ -14,7 +15,13 @@ from ._params import api_operation, list_of
 
 __all__ = ["Models", "AsyncModels"]
 
-_parse_models = list_of(Model.from_api, "models")
+
+def _read_model(entry: Any) -> Model:
+    # A catalogue of bare ids (`["gpt-5.2", "auto"]`) is as usable as one of objects.
+    return Model.from_api({"id": entry} if isinstance(entry, str) else entry)
+
+
+_parse_models = list_of(_read_model, "models")
 
 
 # <async>

@@ -162,11 +162,11 @@ class AsyncTestSuites(AsyncAPIResource):
             )
         )
 
-    async def update(self, suite_id: str, **kwargs: Unpack[TestSuiteArgs]) -> TestSuite:
+    async def update(self, suite_id: str | int, **kwargs: Unpack[TestSuiteArgs]) -> TestSuite:
         """Change a test suite (`PUT /optimization/test-suites/{suite_id}`).
 
         Args:
-            suite_id: The suite's id (`suite_...`).
+            suite_id: The suite's id (`suite_...`, or an integer id).
             name, cases, models, description: As for `create()`; fields not listed are sent as given.
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
@@ -176,11 +176,11 @@ class AsyncTestSuites(AsyncAPIResource):
             api_operation("PUT", path, body=body, options=options, parse=TestSuite.from_api)
         )
 
-    async def run(self, suite_id: str, **options: Unpack[RequestOptions]) -> TestRun:
+    async def run(self, suite_id: str | int, **options: Unpack[RequestOptions]) -> TestRun:
         """Run a test suite now (`POST /optimization/test-suites/{suite_id}/run`).
 
         Args:
-            suite_id: The suite's id (`suite_...`).
+            suite_id: The suite's id (`suite_...`, or an integer id).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/optimization/test-suites/{path_param('suite_id', suite_id)}/run"
@@ -212,12 +212,12 @@ class AsyncTestRuns(AsyncAPIResource):
         )
 
     async def csv(
-        self, run_id: str, *, path: str | os.PathLike[str] | None = None, **options: Unpack[RequestOptions]
+        self, run_id: str | int, *, path: str | os.PathLike[str] | None = None, **options: Unpack[RequestOptions]
     ) -> str:
         """Get a test run's results as CSV text (`GET /optimization/test-runs/{run_id}/csv`).
 
         Args:
-            run_id: The run's id (`run_...`).
+            run_id: The run's id (`run_...`, or an integer id).
             path: Also write the CSV to this file (UTF-8, line endings kept).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
@@ -273,11 +273,11 @@ class AsyncRegressionSchedules(AsyncAPIResource):
             )
         )
 
-    async def update(self, schedule_id: str, **kwargs: Unpack[RegressionScheduleArgs]) -> RegressionSchedule:
+    async def update(self, schedule_id: str | int, **kwargs: Unpack[RegressionScheduleArgs]) -> RegressionSchedule:
         """Change a regression schedule (`PUT /optimization/regression-schedules/{schedule_id}`).
 
         Args:
-            schedule_id: The schedule's id (`sched_...`).
+            schedule_id: The schedule's id (`sched_...`, or an integer id).
             suite_id, cadence, enabled: As for `create()`; fields not listed are sent as given.
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
@@ -289,11 +289,11 @@ class AsyncRegressionSchedules(AsyncAPIResource):
             api_operation("PUT", path, body=body, options=options, parse=RegressionSchedule.from_api)
         )
 
-    async def run(self, schedule_id: str, **options: Unpack[RequestOptions]) -> TestRun:
+    async def run(self, schedule_id: str | int, **options: Unpack[RequestOptions]) -> TestRun:
         """Run a schedule's suite now (`POST /optimization/regression-schedules/{schedule_id}/run`).
 
         Args:
-            schedule_id: The schedule's id (`sched_...`).
+            schedule_id: The schedule's id (`sched_...`, or an integer id).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/optimization/regression-schedules/{path_param('schedule_id', schedule_id)}/run"
@@ -533,11 +533,11 @@ class TestSuites(APIResource):
             )
         )
 
-    def update(self, suite_id: str, **kwargs: Unpack[TestSuiteArgs]) -> TestSuite:
+    def update(self, suite_id: str | int, **kwargs: Unpack[TestSuiteArgs]) -> TestSuite:
         """Change a test suite (`PUT /optimization/test-suites/{suite_id}`).
 
         Args:
-            suite_id: The suite's id (`suite_...`).
+            suite_id: The suite's id (`suite_...`, or an integer id).
             name, cases, models, description: As for `create()`; fields not listed are sent as given.
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
@@ -547,11 +547,11 @@ class TestSuites(APIResource):
             api_operation("PUT", path, body=body, options=options, parse=TestSuite.from_api)
         )
 
-    def run(self, suite_id: str, **options: Unpack[RequestOptions]) -> TestRun:
+    def run(self, suite_id: str | int, **options: Unpack[RequestOptions]) -> TestRun:
         """Run a test suite now (`POST /optimization/test-suites/{suite_id}/run`).
 
         Args:
-            suite_id: The suite's id (`suite_...`).
+            suite_id: The suite's id (`suite_...`, or an integer id).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/optimization/test-suites/{path_param('suite_id', suite_id)}/run"
@@ -583,12 +583,12 @@ class TestRuns(APIResource):
         )
 
     def csv(
-        self, run_id: str, *, path: str | os.PathLike[str] | None = None, **options: Unpack[RequestOptions]
+        self, run_id: str | int, *, path: str | os.PathLike[str] | None = None, **options: Unpack[RequestOptions]
     ) -> str:
         """Get a test run's results as CSV text (`GET /optimization/test-runs/{run_id}/csv`).
 
         Args:
-            run_id: The run's id (`run_...`).
+            run_id: The run's id (`run_...`, or an integer id).
             path: Also write the CSV to this file (UTF-8, line endings kept).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
@@ -644,11 +644,11 @@ class RegressionSchedules(APIResource):
             )
         )
 
-    def update(self, schedule_id: str, **kwargs: Unpack[RegressionScheduleArgs]) -> RegressionSchedule:
+    def update(self, schedule_id: str | int, **kwargs: Unpack[RegressionScheduleArgs]) -> RegressionSchedule:
         """Change a regression schedule (`PUT /optimization/regression-schedules/{schedule_id}`).
 
         Args:
-            schedule_id: The schedule's id (`sched_...`).
+            schedule_id: The schedule's id (`sched_...`, or an integer id).
             suite_id, cadence, enabled: As for `create()`; fields not listed are sent as given.
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
@@ -660,11 +660,11 @@ class RegressionSchedules(APIResource):
             api_operation("PUT", path, body=body, options=options, parse=RegressionSchedule.from_api)
         )
 
-    def run(self, schedule_id: str, **options: Unpack[RequestOptions]) -> TestRun:
+    def run(self, schedule_id: str | int, **options: Unpack[RequestOptions]) -> TestRun:
         """Run a schedule's suite now (`POST /optimization/regression-schedules/{schedule_id}/run`).
 
         Args:
-            schedule_id: The schedule's id (`sched_...`).
+            schedule_id: The schedule's id (`sched_...`, or an integer id).
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         path = f"/optimization/regression-schedules/{path_param('schedule_id', schedule_id)}/run"

@@ -56,7 +56,9 @@ class AsyncUsage(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         query = {"limit": limit, "offset": offset, "days": days, "mode": mode}
-        request = page_request("/usage/recent", query, options, "usage", UsageRecord.from_api)
+        request = page_request(
+            "/usage/recent", query, options, "usage", UsageRecord.from_api, others=("requests", "recent")
+        )
         return await self._client.request(AsyncPage.operation(self._client, request))
 
 
@@ -106,7 +108,9 @@ class Usage(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         query = {"limit": limit, "offset": offset, "days": days, "mode": mode}
-        request = page_request("/usage/recent", query, options, "usage", UsageRecord.from_api)
+        request = page_request(
+            "/usage/recent", query, options, "usage", UsageRecord.from_api, others=("requests", "recent")
+        )
         return self._client.request(Page.operation(self._client, request))
 
 

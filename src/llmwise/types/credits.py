@@ -1,11 +1,17 @@
-"""Credits (`client.credits`): balance, wallet, ledger, packs, checkout and auto top-up."""
+"""Credits (`client.credits`): balance, wallet, ledger, packs, checkout and auto top-up.
+
+Documented: the transactions and packs listings are JSON arrays, and a pack has an id usable as
+`pack_id`. Every response key is assumed (the contract leaves them unknown): credit amounts are
+numbers that may be fractional, ids strings or integers, timestamps ISO 8601 or epoch numbers, and
+a field the server sends as `null` reads as None.
+"""
 
 from __future__ import annotations
 
 from typing import Optional
 
 from .._models import BaseModel
-from .shared import Number
+from .shared import Id, Number, Timestamp
 
 __all__ = [
     "CreditBalance",
@@ -20,7 +26,7 @@ __all__ = [
 
 
 class CreditBalance(BaseModel):
-    """The credit balance ($1 buys 100 credits)."""
+    """The credit balance ($1 buys 100 credits). Assumed shape: `{credits, paid_credits, free_credits}`."""
 
     credits: Optional[Number] = None
     """Credits available now (paid plus free)."""
@@ -31,11 +37,11 @@ class CreditBalance(BaseModel):
 
 
 class AutoTopup(BaseModel):
-    """Automatic top-up settings."""
+    """Automatic top-up settings. Assumed shape (the request fields of `PUT /credits/auto-topup`)."""
 
     enabled: Optional[bool] = None
     """Whether a top-up runs when the balance falls below `threshold_credits`."""
-    threshold_credits: Optional[int] = None
+    threshold_credits: Optional[Number] = None
     """The balance that triggers a top-up."""
     amount_usd: Optional[Number] = None
     """How much each top-up buys, in USD."""
@@ -44,7 +50,7 @@ class AutoTopup(BaseModel):
 
 
 class Wallet(CreditBalance):
-    """The balance plus payment and auto top-up details."""
+    """The balance plus payment and auto top-up details. Assumed shape."""
 
     has_payment_method: Optional[bool] = None
     """Whether a payment method is saved (auto top-up needs one: one completed checkout)."""
@@ -55,31 +61,31 @@ class Wallet(CreditBalance):
 
 
 class Transaction(BaseModel):
-    """One movement on the credit ledger."""
+    """One movement on the credit ledger. Assumed shape."""
 
-    id: Optional[str] = None
-    """The transaction id (`txn_...`)."""
+    id: Optional[Id] = None
+    """The transaction id (`txn_...`, or an integer)."""
     type: Optional[str] = None
     """`charge`, `refund`, `purchase` or `bonus` (the vocabulary may grow)."""
     amount: Optional[Number] = None
     """Credits moved: negative for charges."""
     balance_after: Optional[Number] = None
     """The balance once it was applied."""
-    request_id: Optional[str] = None
+    request_id: Optional[Id] = None
     """The request charged or refunded, if any."""
     mode: Optional[str] = None
     """The request's mode (`chat`, `compare`, ...), if any."""
     description: Optional[str] = None
     """What it was for, in words."""
-    created_at: Optional[str] = None
-    """When it happened (ISO 8601, UTC)."""
+    created_at: Optional[Timestamp] = None
+    """When it happened (read from ISO 8601 or epoch seconds)."""
 
 
 class CreditPack(BaseModel):
-    """A credit pack for sale (`credits.purchase(pack_id=...)`)."""
+    """A credit pack for sale (`credits.purchase(pack_id=...)`). Assumed shape, but for the id."""
 
-    id: Optional[str] = None
-    """The pack id, e.g. `pack_starter`."""
+    id: Optional[Id] = None
+    """The pack id, e.g. `pack_starter` (or an integer); pass it as `pack_id=`."""
     name: Optional[str] = None
     """Display name."""
     credits: Optional[Number] = None
@@ -89,9 +95,9 @@ class CreditPack(BaseModel):
 
 
 class CheckoutSession(BaseModel):
-    """A checkout started by `credits.purchase()`: send the user to `checkout_url`."""
+    """A checkout started by `credits.purchase()`: send the user to `checkout_url`. Assumed shape."""
 
-    session_id: Optional[str] = None
+    session_id: Optional[Id] = None
     """The checkout session id (`cs_...`), for `credits.confirm_checkout()`."""
     checkout_url: Optional[str] = None
     """Where the user pays."""
@@ -104,9 +110,9 @@ class CheckoutSession(BaseModel):
 
 
 class CheckoutConfirmation(BaseModel):
-    """The answer to `credits.confirm_checkout()`."""
+    """The answer to `credits.confirm_checkout()`. Assumed shape."""
 
-    session_id: Optional[str] = None
+    session_id: Optional[Id] = None
     """The checkout session id."""
     status: Optional[str] = None
     """`completed` once paid."""
@@ -117,7 +123,7 @@ class CheckoutConfirmation(BaseModel):
 
 
 class AutoTopupResult(BaseModel):
-    """The answer to `credits.update_auto_topup()`."""
+    """The answer to `credits.update_auto_topup()`. Assumed shape: `{auto_topup: {...}}`."""
 
     auto_topup: Optional[AutoTopup] = None
-    """The settings now in force."""
+    """The settings now in force (None when the server did not echo them)."""

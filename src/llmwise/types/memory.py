@@ -1,4 +1,10 @@
-"""Semantic memory (`client.memory`): past exchanges recalled into new requests."""
+"""Semantic memory (`client.memory`): past exchanges recalled into new requests.
+
+The contract documents the endpoints and their parameters, not the bodies: every response key is
+assumed. Listings are read from the assumed key (`memories`, `results`), else from `data`, `items`,
+`results`, `entries` or `records`, else from a bare JSON array; a field the server sends as `null`
+reads as None.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +12,34 @@ from typing import ClassVar, Optional, Union
 
 from .._models import BaseModel
 from .._pagination import ListResponse
-from .shared import Number
+from .shared import Id, Number, Timestamp
 
 __all__ = ["Memory", "MemoryList", "MemorySearchHit", "MemorySearchResult", "MemoryDeleted", "MemoryCleared"]
 
 
 class Memory(BaseModel):
-    """One stored memory: a past exchange, `"Q: <prompt>\\nA: <answer>"`."""
+    """One stored memory: a past exchange, `"Q: <prompt>\\nA: <answer>"`. Assumed shape."""
 
-    id: Optional[str] = None
-    """The memory id (`mem_...`)."""
+    id: Optional[Id] = None
+    """The memory id (`mem_...`, or an integer)."""
     content: Optional[str] = None
     """What is remembered."""
-    conversation_id: Optional[str] = None
+    conversation_id: Optional[Id] = None
     """The conversation it came from, if any."""
-    source_request_id: Optional[str] = None
+    source_request_id: Optional[Id] = None
     """The request it came from."""
-    created_at: Optional[str] = None
-    """When it was stored (ISO 8601, UTC)."""
+    created_at: Optional[Timestamp] = None
+    """When it was stored (read from ISO 8601 or epoch seconds)."""
 
 
-class MemoryList(ListResponse):
-    """Stored memories, newest first."""
+class MemoryList(ListResponse[Memory]):
+    """Stored memories, newest first. Assumed shape: `{memories, total, enabled}`."""
 
     _items_key: ClassVar[str] = "memories"
 
-    memories: list[Memory] = []
-    """The memories of this listing (at most `limit`)."""
+    memories: Optional[list[Memory]] = []
+    """The memories of this listing (at most `limit`): `[]` when the server sent no list, None
+    when it sent `null`."""
     total: Optional[int] = None
     """How many are stored in all."""
     enabled: Optional[bool] = None
@@ -40,37 +47,38 @@ class MemoryList(ListResponse):
 
 
 class MemorySearchHit(Memory):
-    """A memory that matches a search, with its similarity."""
+    """A memory that matches a search, with its similarity. Assumed shape: a `Memory` + `score`."""
 
     score: Optional[Number] = None
     """Similarity to the query, 0 to 1."""
 
 
-class MemorySearchResult(ListResponse):
-    """The memories closest to a query, best first."""
+class MemorySearchResult(ListResponse[MemorySearchHit]):
+    """The memories closest to a query, best first. Assumed shape: `{query, enabled, results}`."""
 
     _items_key: ClassVar[str] = "results"
+    _other_keys: ClassVar[tuple[str, ...]] = ("matches", "memories", "hits")
 
     query: Optional[str] = None
     """The query searched for."""
     enabled: Optional[bool] = None
     """False in zero-retention mode."""
-    results: list[MemorySearchHit] = []
-    """The matches, best first."""
+    results: Optional[list[MemorySearchHit]] = []
+    """The matches, best first: `[]` when the server sent no list, None when it sent `null`."""
 
 
 class MemoryDeleted(BaseModel):
-    """The answer to `memory.delete()`."""
+    """The answer to `memory.delete()`. Assumed shape: `{deleted, id}`."""
 
     deleted: Optional[bool] = None
     """True when the memory was deleted."""
-    id: Optional[str] = None
+    id: Optional[Id] = None
     """The id of the deleted memory."""
 
 
 class MemoryCleared(BaseModel):
-    """The answer to `memory.clear()`."""
+    """The answer to `memory.clear()`. Assumed shape: `{deleted}`."""
 
-    # The documented shape is a count; a bare `true` from another server is kept as is.
+    # A count, or a bare `true` from a server that does not count: either is kept as sent.
     deleted: Optional[Union[int, bool]] = None
-    """How many memories were deleted."""
+    """How many memories were deleted (or True when the server does not say)."""

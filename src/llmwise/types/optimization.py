@@ -1,15 +1,22 @@
 """Optimization (`client.optimization`): the routing policy, reports, alerts, replay, prompt test
-suites and regression schedules."""
+suites and regression schedules.
+
+Documented: the policy's `max_fallbacks` (an integer; 0 turns Auto's implicit failover off) and
+the request parameters. Every other response key is assumed (the contract leaves the schemas
+unknown): ids are strings or integers, timestamps ISO 8601 or epoch numbers, and a field the server
+sends as `null` reads as None. Listings are read from the assumed key (`snapshots`, `suites`, ...),
+else from `data`, `items`, `results`, `entries` or `records`, else from a bare JSON array.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional
+from typing import ClassVar, Literal, Optional, Union
 
 from typing_extensions import TypedDict
 
 from .._models import BaseModel
 from .._pagination import ListResponse
-from .shared import Number
+from .shared import Id, Number, Timestamp
 
 __all__ = [
     "OptimizationGoal",
@@ -88,8 +95,8 @@ class TestSuiteParams(TypedDict, total=False):
 class RegressionScheduleParams(TypedDict, total=False):
     """Fields of `POST /optimization/regression-schedules` and `PUT .../{schedule_id}`."""
 
-    suite_id: str
-    """The test suite to run (required to create a schedule)."""
+    suite_id: Union[str, int]
+    """The test suite to run (required to create a schedule): a `TestSuite.id`, sent as given."""
     cadence: Literal["daily", "weekly"]
     """How often it runs."""
     enabled: bool
@@ -100,24 +107,27 @@ class RegressionScheduleParams(TypedDict, total=False):
 
 
 class OptimizationPolicy(BaseModel):
-    """The account's routing policy: the defaults and guardrails of `model="auto"`."""
+    """The account's routing policy: the defaults and guardrails of `model="auto"`.
+
+    Documented: `max_fallbacks` (an integer). Assumed: every other field.
+    """
 
     goal: Optional[str] = None
     """The default goal: `balanced`, `latency`, `cost` or `reliability`."""
     max_fallbacks: Optional[int] = None
-    """How many fallbacks `auto` fails over to (0: single model, no failover)."""
+    """How many fallbacks `auto` fails over to (0: single model, no failover). Documented."""
     allowed_models: Optional[list[str]] = None
     """Only these models may be routed to (empty: all)."""
     blocked_models: Optional[list[str]] = None
     """These models are never routed to."""
     max_cost_per_request_usd: Optional[Number] = None
     """The most one request may cost, in USD (None: no cap)."""
-    updated_at: Optional[str] = None
-    """When it last changed (ISO 8601, UTC)."""
+    updated_at: Optional[Timestamp] = None
+    """When it last changed."""
 
 
 class ModelPerformance(BaseModel):
-    """How one model performed over the report's window."""
+    """How one model performed over the report's window. Assumed shape."""
 
     model: Optional[str] = None
     """The model id."""
@@ -132,7 +142,7 @@ class ModelPerformance(BaseModel):
 
 
 class OptimizationReport(BaseModel):
-    """Which model to route to for a goal, from the account's recent traffic."""
+    """Which model to route to for a goal, from the account's recent traffic. Assumed shape."""
 
     goal: Optional[str] = None
     """The goal the report optimises for."""
@@ -142,67 +152,70 @@ class OptimizationReport(BaseModel):
     """The best model for the goal (None without enough traffic)."""
     models: Optional[list[ModelPerformance]] = None
     """Per-model statistics."""
-    snapshot_id: Optional[str] = None
+    snapshot_id: Optional[Id] = None
     """The saved snapshot, with `persist_snapshot=True`."""
 
 
 class EvaluationResult(BaseModel):
-    """The answer to `optimization.evaluate()`."""
+    """The answer to `optimization.evaluate()`. Assumed shape."""
 
     status: Optional[str] = None
     """`ok` when the evaluation ran."""
-    evaluated_at: Optional[str] = None
-    """When it ran (ISO 8601, UTC)."""
+    evaluated_at: Optional[Timestamp] = None
+    """When it ran."""
     alerts_created: Optional[int] = None
     """How many alerts it raised."""
 
 
 class Snapshot(BaseModel):
-    """A saved optimization report."""
+    """A saved optimization report. Assumed shape."""
 
-    id: Optional[str] = None
+    id: Optional[Id] = None
     """The snapshot id."""
     goal: Optional[str] = None
     """The report's goal."""
     recommended_model: Optional[str] = None
     """The model it recommended."""
-    created_at: Optional[str] = None
-    """When it was saved (ISO 8601, UTC)."""
+    created_at: Optional[Timestamp] = None
+    """When it was saved."""
 
 
-class SnapshotList(ListResponse):
-    """Saved reports, newest first."""
+class SnapshotList(ListResponse[Snapshot]):
+    """Saved reports, newest first. Assumed shape: `{snapshots: [...]}`."""
 
     _items_key: ClassVar[str] = "snapshots"
 
-    snapshots: list[Snapshot] = []
-    """The snapshots."""
+    snapshots: Optional[list[Snapshot]] = []
+    """The snapshots: `[]` when the server sent no list, None when it sent `null`."""
 
 
 class Alert(BaseModel):
-    """An optimization alert (a model degrading, a cheaper option, ...)."""
+    """An optimization alert (a model degrading, a cheaper option, ...). Assumed shape."""
 
-    id: Optional[str] = None
+    id: Optional[Id] = None
     """The alert id."""
     severity: Optional[str] = None
     """`info`, `warning`, ... (the vocabulary may grow)."""
     message: Optional[str] = None
     """What happened, in words."""
-    created_at: Optional[str] = None
-    """When it was raised (ISO 8601, UTC)."""
+    created_at: Optional[Timestamp] = None
+    """When it was raised."""
 
 
-class AlertList(ListResponse):
-    """Alerts, newest first."""
+class AlertList(ListResponse[Alert]):
+    """Alerts, newest first. Assumed shape: `{alerts: [...]}`."""
 
     _items_key: ClassVar[str] = "alerts"
 
-    alerts: list[Alert] = []
-    """The alerts."""
+    alerts: Optional[list[Alert]] = []
+    """The alerts: `[]` when the server sent no list, None when it sent `null`."""
 
 
 class ReplayProjection(BaseModel):
-    """Projected change if the current policy had routed the sampled requests."""
+    """Projected change if the current policy had routed the sampled requests.
+
+    The contract documents projected cost, latency and reliability deltas; their keys are assumed.
+    """
 
     cost_delta_pct: Optional[Number] = None
     """Change in cost, in percent (negative: cheaper)."""
@@ -213,7 +226,7 @@ class ReplayProjection(BaseModel):
 
 
 class ReplayResult(BaseModel):
-    """The answer to `optimization.replay()`: past traffic replayed against the policy."""
+    """The answer to `optimization.replay()`: past traffic replayed against the policy. Assumed shape."""
 
     days: Optional[int] = None
     """The window replayed, in days."""
@@ -226,7 +239,7 @@ class ReplayResult(BaseModel):
 
 
 class TestCase(BaseModel):
-    """One prompt of a test suite or template."""
+    """One prompt of a test suite or template. Assumed shape."""
 
     __test__: ClassVar[bool] = False  # not a pytest test class (see the end of the module)
 
@@ -237,11 +250,11 @@ class TestCase(BaseModel):
 
 
 class TestTemplate(BaseModel):
-    """A ready-made test suite to start from."""
+    """A ready-made test suite to start from. Assumed shape."""
 
     __test__: ClassVar[bool] = False
 
-    id: Optional[str] = None
+    id: Optional[Id] = None
     """The template id."""
     name: Optional[str] = None
     """Display name."""
@@ -251,23 +264,24 @@ class TestTemplate(BaseModel):
     """Its prompts."""
 
 
-class TestTemplateList(ListResponse):
-    """The available test templates."""
+class TestTemplateList(ListResponse[TestTemplate]):
+    """The available test templates. Assumed shape: `{templates: [...]}`."""
 
     __test__: ClassVar[bool] = False
     _items_key: ClassVar[str] = "templates"
+    _other_keys: ClassVar[tuple[str, ...]] = ("test_templates",)
 
-    templates: list[TestTemplate] = []
-    """The templates."""
+    templates: Optional[list[TestTemplate]] = []
+    """The templates: `[]` when the server sent no list, None when it sent `null`."""
 
 
 class TestSuite(BaseModel):
-    """A set of prompts run on a set of models to catch regressions."""
+    """A set of prompts run on a set of models to catch regressions. Assumed shape."""
 
     __test__: ClassVar[bool] = False
 
-    id: Optional[str] = None
-    """The suite id (`suite_...`)."""
+    id: Optional[Id] = None
+    """The suite id (`suite_...`, or an integer)."""
     name: Optional[str] = None
     """Its name."""
     description: Optional[str] = None
@@ -276,24 +290,25 @@ class TestSuite(BaseModel):
     """Its prompts."""
     models: Optional[list[str]] = None
     """The models it runs on."""
-    created_at: Optional[str] = None
-    """When it was created (ISO 8601, UTC)."""
-    updated_at: Optional[str] = None
-    """When it last changed (ISO 8601, UTC)."""
+    created_at: Optional[Timestamp] = None
+    """When it was created."""
+    updated_at: Optional[Timestamp] = None
+    """When it last changed."""
 
 
-class TestSuiteList(ListResponse):
-    """Test suites."""
+class TestSuiteList(ListResponse[TestSuite]):
+    """Test suites. Assumed shape: `{suites: [...]}`."""
 
     __test__: ClassVar[bool] = False
     _items_key: ClassVar[str] = "suites"
+    _other_keys: ClassVar[tuple[str, ...]] = ("test_suites",)
 
-    suites: list[TestSuite] = []
-    """The suites."""
+    suites: Optional[list[TestSuite]] = []
+    """The suites: `[]` when the server sent no list, None when it sent `null`."""
 
 
 class TestResult(BaseModel):
-    """One case run on one model."""
+    """One case run on one model. Assumed shape."""
 
     __test__: ClassVar[bool] = False
 
@@ -310,15 +325,15 @@ class TestResult(BaseModel):
 
 
 class TestRun(BaseModel):
-    """A run of a test suite (by hand or by a regression schedule)."""
+    """A run of a test suite (by hand or by a regression schedule). Assumed shape."""
 
     __test__: ClassVar[bool] = False
 
-    id: Optional[str] = None
-    """The run id (`run_...`), for `optimization.test_runs.csv()`."""
-    suite_id: Optional[str] = None
+    id: Optional[Id] = None
+    """The run id (`run_...`, or an integer), for `optimization.test_runs.csv()`."""
+    suite_id: Optional[Id] = None
     """The suite that ran."""
-    schedule_id: Optional[str] = None
+    schedule_id: Optional[Id] = None
     """The schedule that started it, if any."""
     status: Optional[str] = None
     """`completed`, ... (the vocabulary may grow)."""
@@ -328,46 +343,48 @@ class TestRun(BaseModel):
     """How many failed."""
     results: Optional[list[TestResult]] = None
     """One result per case and model."""
-    created_at: Optional[str] = None
-    """When it ran (ISO 8601, UTC)."""
+    created_at: Optional[Timestamp] = None
+    """When it ran."""
 
 
-class TestRunList(ListResponse):
-    """Test runs, newest first."""
+class TestRunList(ListResponse[TestRun]):
+    """Test runs, newest first. Assumed shape: `{runs: [...]}`."""
 
     __test__: ClassVar[bool] = False
     _items_key: ClassVar[str] = "runs"
+    _other_keys: ClassVar[tuple[str, ...]] = ("test_runs",)
 
-    runs: list[TestRun] = []
-    """The runs."""
+    runs: Optional[list[TestRun]] = []
+    """The runs: `[]` when the server sent no list, None when it sent `null`."""
 
 
 class RegressionSchedule(BaseModel):
-    """A test suite run on a cadence."""
+    """A test suite run on a cadence. Assumed shape."""
 
-    id: Optional[str] = None
-    """The schedule id (`sched_...`)."""
-    suite_id: Optional[str] = None
+    id: Optional[Id] = None
+    """The schedule id (`sched_...`, or an integer)."""
+    suite_id: Optional[Id] = None
     """The suite it runs."""
     cadence: Optional[str] = None
     """`daily` or `weekly`."""
     enabled: Optional[bool] = None
     """Whether it runs."""
-    next_run_at: Optional[str] = None
-    """When it runs next (ISO 8601, UTC)."""
-    last_run_id: Optional[str] = None
+    next_run_at: Optional[Timestamp] = None
+    """When it runs next."""
+    last_run_id: Optional[Id] = None
     """Its latest run, if any."""
-    created_at: Optional[str] = None
-    """When it was created (ISO 8601, UTC)."""
+    created_at: Optional[Timestamp] = None
+    """When it was created."""
 
 
-class RegressionScheduleList(ListResponse):
-    """Regression schedules."""
+class RegressionScheduleList(ListResponse[RegressionSchedule]):
+    """Regression schedules. Assumed shape: `{schedules: [...]}`."""
 
     _items_key: ClassVar[str] = "schedules"
+    _other_keys: ClassVar[tuple[str, ...]] = ("regression_schedules",)
 
-    schedules: list[RegressionSchedule] = []
-    """The schedules."""
+    schedules: Optional[list[RegressionSchedule]] = []
+    """The schedules: `[]` when the server sent no list, None when it sent `null`."""
 
 
 # pytest collects classes named Test* from the modules of the tests that import them: opt out.
