@@ -9,6 +9,7 @@ One core, two ways to run it::
                           headers={"Authorization": "Bearer mm_sk_test"})
     sb.rate_limit(times=2)                           # script faults
     sb.set_model("gpt-5.2", fail_status=429)         # and model behaviour
+    sb.drift(["epoch", "int_ids"])                   # and shape drift
 
     with SandboxServer(sb) as server:                # or over real HTTP
         print(server.base_url)                       # http://127.0.0.1:<port>/api/v1
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._catalogue import CatalogueModel
 from ._core import Sandbox
+from ._drift import DRIFT_KINDS, Drift
 from ._faults import Fault, ModelBehaviour
 from ._http import DEFAULT_API_KEY, ApiError, RequestContext, SandboxRequest, SandboxResponse, StreamFrame
 from ._routing import API_ROUTES, Route, RouteTable
@@ -35,8 +37,10 @@ if TYPE_CHECKING:
 __all__ = [
     "API_ROUTES",
     "DEFAULT_API_KEY",
+    "DRIFT_KINDS",
     "ApiError",
     "CatalogueModel",
+    "Drift",
     "Fault",
     "HistoryEntry",
     "ModelBehaviour",

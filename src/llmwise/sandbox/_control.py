@@ -11,6 +11,8 @@ It lets a test in another process script the server::
     GET|POST /_sandbox/credits                POST body: {"credits": N}
     GET|POST /_sandbox/policy                 POST body: keys merged into the policy
     GET /_sandbox/history                     completed orchestration requests
+    GET|POST|DELETE /_sandbox/drift           POST body: {"kinds": [...], "path", "times", "seed",
+                                              "list_key"} (see llmwise.sandbox._drift)
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ._drift import DriftSpec, drift_from_mapping, set_drift
 from ._faults import (
     CreditsSpec,
     FaultSpec,
@@ -47,6 +50,8 @@ def apply_spec(state: SandboxState, spec: str) -> None:
         state.ledger.set_balance(parsed.credits)
     elif isinstance(parsed, PolicySpec):
         state.policy.update(parsed.changes)
+    elif isinstance(parsed, DriftSpec):
+        set_drift(state, parsed.drift)
 
 
 def _object(ctx: RequestContext) -> dict[str, Any]:
@@ -94,6 +99,8 @@ def add_faults(ctx: RequestContext) -> SandboxResponse:
                 if not isinstance(item["spec"], str):
                     raise ValueError("'spec' must be a string")
                 apply_spec(ctx.state, item["spec"])
+            elif item.get("type") == "drift":
+                set_drift(ctx.state, drift_from_mapping(item))
             else:
                 ctx.state.add_fault(fault_from_mapping(item))
     except (ValueError, TypeError) as exc:
@@ -103,8 +110,9 @@ def add_faults(ctx: RequestContext) -> SandboxResponse:
 
 @CONTROL_ROUTES.route("DELETE", "/faults")
 def clear_faults(ctx: RequestContext) -> SandboxResponse:
-    """Drop every pending fault."""
+    """Drop every pending fault and stop drift."""
     ctx.state.faults.clear()
+    set_drift(ctx.state, None)
     return json_response({"ok": True, "faults": []})
 
 

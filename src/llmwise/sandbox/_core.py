@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 # Endpoint modules register their routes when imported: adding an endpoint module is one line here.
-from . import _account, _control, _orchestration  # noqa: F401
+from . import _account, _control, _drift, _orchestration  # noqa: F401
 from ._account import ApiKeys, is_session_token
 from ._catalogue import CatalogueModel, load_catalogue
 from ._control import apply_spec
@@ -100,7 +100,7 @@ class Sandbox:
             response.headers["X-Request-Id"] = request_id
             return response
         with self.state.lock:
-            return self._handle_api(request, path[len(API_PREFIX) :] or "/", request_id)
+            return _drift.handle_api(self.state, request, request_id, self._handle_api)
 
     def request(
         self,
@@ -300,9 +300,43 @@ class Sandbox:
         )
 
     def clear_faults(self) -> None:
-        """Drop every pending fault."""
+        """Drop every pending fault and stop drift."""
         with self.state.lock:
             self.state.faults.clear()
+            _drift.set_drift(self.state, None)
+
+    def drift(
+        self,
+        kinds: Iterable[str] | str | None = None,
+        *,
+        path: str | None = None,
+        times: int | None = None,
+        seed: int = 0,
+        list_key: str | None = None,
+    ) -> _drift.Drift:
+        """Serve the same data in drifted shapes: epoch timestamps, integer ids, renamed list keys,
+        extra fields, null content, odd SSE frames (``kinds``, default all; see ``_drift``).
+
+        Lasts for ``times`` drifted responses (default: until :meth:`clear_drift`) on paths matching
+        ``path``; replaces any earlier drift. Integer ids sent back find their objects.
+        """
+        drift = _drift.Drift(
+            _drift.drift_kinds(kinds), path=path, times=times, seed=seed, list_key=_drift.list_key(list_key)
+        )
+        with self.state.lock:
+            _drift.set_drift(self.state, drift)
+        return drift
+
+    def clear_drift(self) -> None:
+        """Stop drift (integer ids already served keep working)."""
+        with self.state.lock:
+            _drift.set_drift(self.state, None)
+
+    @property
+    def active_drift(self) -> _drift.Drift | None:
+        """The drift in force, if any."""
+        with self.state.lock:
+            return _drift.drift_state(self.state).drift
 
     def _add(self, fault: Fault) -> Fault:
         with self.state.lock:

@@ -10,7 +10,10 @@ import fnmatch
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
+
+if TYPE_CHECKING:
+    from ._drift import DriftSpec
 
 FaultKind = Literal["rate_limit", "server_error", "cut_stream", "malformed_frame", "unknown_event"]
 
@@ -213,7 +216,7 @@ class PolicySpec:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-Spec = Union[FaultSpec, ModelSpec, CreditsSpec, PolicySpec]
+Spec = Union[FaultSpec, ModelSpec, CreditsSpec, PolicySpec, "DriftSpec"]
 
 SPEC_HELP = """\
 fault SPEC mini-language (repeat --fault to combine; faults are consumed in order):
@@ -227,9 +230,19 @@ fault SPEC mini-language (repeat --fault to combine; faults are consumed in orde
   model:ID:text=T                             model ID always answers T
   credits:N                                   set the credit balance (credits:0 -> 402s)
   policy:max_fallbacks=N                      auto requests fail over along N fallback models
+  drift[:kinds=K,...][,path=P,times=N,seed=S,list_key=L]
+                                              serve the same data in drifted shapes (default: all
+                                              kinds, every response) to test code against shape drift:
+      epoch         *_at ISO timestamps -> epoch seconds
+      int_ids       issued ids (conv_..., req_...) -> integers; integers sent back still work
+      list_keys     list key -> data/items, or a bare array (L: data, items or bare; default seeded)
+      extra_fields  an unknown "x_drift" field in every object (bodies and stream events)
+      null_content  chat/blend "content": null (streams still send deltas; done gets content: null)
+      odd_frames    legal but unusual SSE: comments, retry:/event:/id: fields, an empty delta, CRLF
 P is an API path relative to /api/v1 such as /chat (globs allowed); default: any path.
 examples: rate_limit:times=2,retry_after=1  server_error:status=503  cut:after=3
-          model:gpt-5.2:fail=429  model:gpt-5.2:latency=2  credits:0"""
+          model:gpt-5.2:fail=429  model:gpt-5.2:latency=2  credits:0
+          drift  drift:kinds=epoch,int_ids  drift:list_keys,path=/conversations*,times=3"""
 
 
 def _number(key: str, raw: str) -> float:
@@ -270,6 +283,10 @@ def parse_spec(spec: str) -> Spec:
         for key, value in _params(rest).items():
             policy[key] = _integer(key, value) if key == "max_fallbacks" else value
         return PolicySpec(policy)
+    if head == "drift":
+        from ._drift import DriftSpec, parse_drift_options  # _drift imports this module
+
+        return DriftSpec(parse_drift_options(rest))
     if head == "model":
         model, sep, options = rest.partition(":")
         if not model.strip() or not sep:

@@ -26,13 +26,14 @@ if TYPE_CHECKING:
 
 MARKER_HELP = (
     "llmwise(transport='inprocess'|'server', credits=N, latency=S, api_key='mm_sk_...', "
-    "enforce_rate_limits=False, sleep_retries=False, max_retries=N, timeout=S): configure the "
-    "llmwise_* fixtures of this test (sandbox, clients, retry waits)."
+    "enforce_rate_limits=False, sleep_retries=False, max_retries=N, timeout=S, drift=True|kinds): "
+    "configure the llmwise_* fixtures of this test (sandbox, clients, retry waits, shape drift)."
 )
 # Marker keyword -> where it goes.
 _SANDBOX_KEYS = ("credits", "latency", "api_key", "enforce_rate_limits")
 _CLIENT_KEYS = ("max_retries", "timeout")
 _OTHER_KEYS = ("transport", "sleep_retries")
+_DRIFT_KEY = "drift"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -67,6 +68,7 @@ class _Settings:
     sleep_retries: bool = False
     sandbox: dict[str, Any] = field(default_factory=dict)
     client: dict[str, Any] = field(default_factory=dict)
+    drift: dict[str, Any] | None = None
 
 
 def _settings(request: pytest.FixtureRequest) -> _Settings:
@@ -78,9 +80,9 @@ def _settings(request: pytest.FixtureRequest) -> _Settings:
                 f"@pytest.mark.llmwise takes keyword arguments only, got {marker.args!r}", pytrace=False
             )
         kwargs.update(marker.kwargs)
-    unknown = sorted(set(kwargs) - {*_SANDBOX_KEYS, *_CLIENT_KEYS, *_OTHER_KEYS})
+    unknown = sorted(set(kwargs) - {*_SANDBOX_KEYS, *_CLIENT_KEYS, *_OTHER_KEYS, _DRIFT_KEY})
     if unknown:
-        known = ", ".join((*_OTHER_KEYS, *_SANDBOX_KEYS, *_CLIENT_KEYS))
+        known = ", ".join((*_OTHER_KEYS, *_SANDBOX_KEYS, *_CLIENT_KEYS, _DRIFT_KEY))
         pytest.fail(
             f"@pytest.mark.llmwise: unknown argument(s) {', '.join(unknown)} (known: {known})", pytrace=False
         )
@@ -99,7 +101,20 @@ def _settings(request: pytest.FixtureRequest) -> _Settings:
         sleep_retries=bool(kwargs.get("sleep_retries", False)),
         sandbox={k: kwargs[k] for k in _SANDBOX_KEYS if k in kwargs},
         client={k: kwargs[k] for k in _CLIENT_KEYS if k in kwargs},
+        drift=_drift_option(kwargs.get(_DRIFT_KEY)),
     )
+
+
+def _drift_option(value: Any) -> dict[str, Any] | None:
+    """``drift=True`` (every kind), ``drift="epoch,int_ids"`` / a list of kinds, or ``drift={...}``
+    (the keyword arguments of ``Scenario.drift``) -> those keyword arguments; False/None: no drift."""
+    if value is None or value is False:
+        return None
+    if value is True:
+        return {}
+    if isinstance(value, dict):
+        return dict(value)
+    return {"kinds": value}
 
 
 @dataclass
@@ -119,6 +134,11 @@ def _llmwise_context(request: pytest.FixtureRequest) -> Iterator[_Context]:
     from ._waits import RetryWaits
 
     sandbox = Sandbox(**settings.sandbox)
+    if settings.drift is not None:
+        try:
+            sandbox.drift(**settings.drift)
+        except (TypeError, ValueError) as exc:
+            pytest.fail(f"@pytest.mark.llmwise(drift=...): {exc}", pytrace=False)
     with RetryWaits(sleep=settings.sleep_retries) as waits:
         yield _Context(settings, sandbox, waits)
 

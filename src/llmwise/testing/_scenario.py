@@ -7,7 +7,7 @@ scenario and direct sandbox calls can be mixed freely.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Union
 
 from ._requests import SentRequest, describe
@@ -136,8 +136,37 @@ class Scenario:
         return self
 
     def clear_faults(self) -> Self:
-        """Drop every queued fault (model scripts stay)."""
+        """Drop every queued fault and stop drift (model scripts stay)."""
         self.sandbox.clear_faults()
+        return self
+
+    # -- shape drift ----------------------------------------------------------------------------
+
+    def drift(
+        self,
+        kinds: Iterable[str] | str | None = None,
+        *,
+        path: str | None = None,
+        times: int | None = None,
+        seed: int = 0,
+        list_key: str | None = None,
+    ) -> Self:
+        """Serve the same data in other shapes, to test that your code survives the API changing them.
+
+        ``kinds`` (default: all): ``"epoch"`` (``*_at`` timestamps as epoch seconds), ``"int_ids"``
+        (issued ids as integers; integers sent back still work), ``"list_keys"`` (list items under
+        ``data`` / ``items`` or a bare array; ``list_key`` picks one), ``"extra_fields"`` (an
+        unknown ``x_drift`` field in every object), ``"null_content"`` (chat/blend ``content``
+        null; streams keep their deltas), ``"odd_frames"`` (legal but unusual SSE). Lasts for
+        ``times`` responses (default: until :meth:`clear_drift`) on paths matching ``path``;
+        ``seed`` varies the integers and the seeded list keys. Error responses never drift.
+        """
+        self.sandbox.drift(kinds, path=path, times=times, seed=seed, list_key=list_key)
+        return self
+
+    def clear_drift(self) -> Self:
+        """Stop drift (integer ids already served keep working)."""
+        self.sandbox.clear_drift()
         return self
 
     # -- credits --------------------------------------------------------------------------------
