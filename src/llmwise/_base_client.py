@@ -3,18 +3,25 @@
 Decisions (which URL, which headers, should this retry, how long to wait, which error) are plain
 functions shared by both clients; only the I/O loop exists twice, and its sync twin is generated
 from the async code by `scripts/unasync.py`.
+
+Whatever goes wrong while sending surfaces as an `LLMWiseError` subclass (or, for a bad argument, a
+clear error raised before anything is sent); a `deadline` bounds a whole call; connections a forked
+child inherited are dropped in the child (see `_forget_inherited_connections`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import math
 import os
 import platform
 import random
 import re
 import time
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -22,10 +29,14 @@ import httpx
 
 from ._exceptions import (
     APIConnectionError,
+    APIError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
+    DeadlineExceededError,
     IncompleteStreamError,
+    InvalidRequestError,
     LLMWiseError,
     RateLimitInfo,
     make_status_error,
@@ -55,6 +66,9 @@ log = logging.getLogger("llmwise")
 # Set by `.with_raw_response`: the next request returns an APIResponse instead of the parsed model.
 _RAW_RESPONSE: ContextVar[bool] = ContextVar("llmwise_raw_response", default=False)
 
+# The clock of deadlines (a module global so that tests can drive it, as they do `_sleep`).
+_clock = time.monotonic
+
 
 # ------------------------------------------------------------------------------------------------
 # Pure decisions, shared by both clients.
@@ -76,6 +90,14 @@ def normalize_base_url(value: str | None) -> str:
         raise LLMWiseError("Invalid base_url: it contains an API key (mm_sk_...); pass the key as api_key")
     # The URL as error messages may show it: without its credentials, if it has any.
     shown = re.sub(r"//[^/?#]*@", "//***@", url)
+    if "?" in url or "#" in url:
+        # The path is appended to base_url: `...?region=eu` + `/chat` would send `region=eu/chat`.
+        # The query is not shown (it may hold a token).
+        shown = re.split(r"[?#]", shown, maxsplit=1)[0]
+        raise LLMWiseError(
+            f"Invalid base_url {shown!r}...: it must not have a query (?...) or fragment (#...); "
+            "pass query parameters per call with extra_query"
+        )
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
@@ -116,6 +138,119 @@ def resolve_api_key(value: str | None) -> str:
     return value
 
 
+class _Secret:
+    """The API key, kept out of `repr()` and `vars()` of the client (and of anything that prints
+    them, as error trackers print the locals of a failing frame)."""
+
+    __slots__ = ("_value", "bearer")
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+        # Built once: the Authorization header value of every request.
+        self.bearer = f"Bearer {value}"
+
+    def get(self) -> str:
+        """The key itself."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<redacted>"
+
+    __str__ = __repr__
+
+
+def check_timeout(value: object, where: str = "timeout") -> None:
+    """A `ValueError` (or `TypeError`) unless `value` is a number of seconds > 0 or an `httpx.Timeout`
+    whose limits are each None (no limit) or such a number (`pool` may be 0)."""
+    if isinstance(value, httpx.Timeout):
+        for name in ("connect", "read", "write", "pool"):
+            limit = getattr(value, name)
+            if limit is None:
+                continue
+            if isinstance(limit, bool) or not isinstance(limit, (int, float)):
+                raise TypeError(f"{where}: the {name} timeout must be a number of seconds or None, got {limit!r}")
+            if not math.isfinite(limit) or limit < 0 or (limit == 0 and name != "pool"):
+                raise ValueError(
+                    f"{where}: the {name} timeout must be a finite number of seconds > 0 "
+                    f"(None for no limit), got {limit!r}"
+                )
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{where} must be a number of seconds or an httpx.Timeout, got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        # A negative, zero or nan timeout fails every request; inf fails in the socket layer.
+        raise ValueError(
+            f"{where} must be a finite number of seconds > 0, got {value!r} "
+            "(httpx.Timeout(None) means no limit)"
+        )
+
+
+def check_deadline(value: object, where: str = "deadline") -> None:
+    """A `ValueError` (or `TypeError`) unless `value` is None or a finite number of seconds > 0."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{where} must be a number of seconds or None, got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{where} must be a finite number of seconds > 0 (or None for none), got {value!r}")
+
+
+# What h11 (httpx's HTTP/1.1) sends: a token as the name, a value without control characters or
+# surrounding whitespace. httpx encodes str values as ASCII, so non-ASCII is refused in str.
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"(?:[\x21-\x7e](?:[ \t]*[\x21-\x7e])*)?")
+_HEADER_BYTES = re.compile(rb"(?:[\x21-\x7e\x80-\xff](?:[ \t]*[\x21-\x7e\x80-\xff])*)?")
+
+
+def check_header(name: object, value: object, where: str) -> None:
+    """An `InvalidRequestError` unless `name: value` can be sent as an HTTP header.
+
+    The message names the header but never shows the value: it may be a secret (a token in a
+    custom header), and error messages end up in logs.
+    """
+    if isinstance(name, bytes):
+        name = name.decode("latin-1")
+    if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+        raise InvalidRequestError(
+            f"A header name in {where} is not a valid HTTP header name "
+            "(letters, digits and !#$%&'*+-.^_`|~ only); the name is not shown."
+        )
+    if isinstance(value, str):
+        valid = _HEADER_VALUE.fullmatch(value) is not None
+    elif isinstance(value, bytes):
+        valid = _HEADER_BYTES.fullmatch(value) is not None
+    else:
+        raise TypeError(f"The value of header {name!r} in {where} must be a string, got {type(value).__name__}")
+    if not valid:
+        raise InvalidRequestError(
+            f"The value of header {name!r} in {where} cannot be sent in an HTTP header: it has a line "
+            "break, a control or non-ASCII character, or leading/trailing whitespace (the value is "
+            "not shown)."
+        )
+
+
+def check_headers(headers: Mapping[str, str], where: str) -> None:
+    """`check_header` for each header of `headers`."""
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"{where} must be a mapping of header names to values, got {type(headers).__name__}")
+    for name, value in headers.items():
+        check_header(name, value, where)
+
+
+def check_call_options(options: Mapping[str, Any]) -> None:
+    """Refuse a per-call option that could only fail later (or, for a header, leak its value)."""
+    if options.get("timeout") is not None:
+        check_timeout(options["timeout"])
+    if "deadline" in options:
+        check_deadline(options["deadline"])
+    extra_headers = options.get("extra_headers")
+    if extra_headers:
+        check_headers(extra_headers, "extra_headers")
+    idempotency_key = options.get("idempotency_key")
+    if idempotency_key is not None:
+        check_header("Idempotency-Key", idempotency_key, "idempotency_key")
+
+
 def _platform_user_agent() -> str:
     return f"llmwise-python-sdk/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
 
@@ -131,13 +266,15 @@ def should_retry_status(status: int) -> bool:
 def retry_delay(retries_done: int, headers: Mapping[str, str] | None) -> float:
     """Seconds to wait before the next attempt.
 
-    `Retry-After` / `retry-after-ms` win when present and at most `MAX_RETRY_AFTER`; otherwise
+    `Retry-After` / `retry-after-ms` win when present, positive and at most `MAX_RETRY_AFTER`; otherwise
     exponential backoff from 0.5 s doubling to 8 s, with up to 25 % jitter so that many clients
     retrying together do not hit the server in lockstep.
     """
     if headers is not None:
         asked = parse_retry_after(headers)
-        if asked is not None and asked <= MAX_RETRY_AFTER:
+        # 0 (from `-1`, `0` or a date in the past, often a skewed clock) would retry at once: many
+        # clients doing so together hammer the server, so the normal backoff applies.
+        if asked is not None and 0 < asked <= MAX_RETRY_AFTER:
             return asked
     base = min(INITIAL_RETRY_DELAY * (2.0**retries_done), MAX_RETRY_DELAY)
     return base * (1.0 - 0.25 * random.random())
@@ -187,7 +324,7 @@ def split_options(kwargs: Mapping[str, Any]) -> tuple[dict[str, Any], RequestOpt
 class Operation(Generic[R]):
     """One API call, described: method, path, query, body, options and how to parse the answer."""
 
-    __slots__ = ("body", "method", "options", "parse", "path", "query", "stream")
+    __slots__ = ("body", "deadline_at", "method", "options", "parse", "path", "query", "stream")
 
     def __init__(
         self,
@@ -207,6 +344,9 @@ class Operation(Generic[R]):
         self.options: RequestOptions = options if options is not None else {}
         self.parse = parse
         self.stream = stream
+        self.deadline_at: float | None = None
+        """When the call's deadline passes, on the `_clock()` (`time.monotonic`) scale; set when the
+        call starts, None without a deadline. A stream stops reading once it has passed."""
 
 
 class APIResponse(Generic[R]):
@@ -360,9 +500,14 @@ class BaseClient:
     # Whether `_http` is a pool this client made with POOL_HEADERS (not one passed in).
     _pool_headers = False
 
-    _api_key: str
+    _api_key: _Secret
     base_url: str
     timeout: float | httpx.Timeout
+    """The limit of each network wait (connect, each read, each write) in seconds, or an
+    `httpx.Timeout`; for a stream, the longest wait between two chunks. Not a bound on the call."""
+    deadline: float | None
+    """Seconds a whole call may take, all attempts and waits between them included (for a stream,
+    its whole life); None: no bound beyond `timeout` per wait and `max_retries`."""
     max_retries: int
     default_headers: dict[str, str]
     strict_responses: bool
@@ -378,21 +523,24 @@ class BaseClient:
         max_retries: int | None,
         default_headers: Mapping[str, str] | None,
         strict_responses: bool | None = None,
+        deadline: float | None = None,
     ) -> None:
         setup_logging()
-        self._api_key = resolve_api_key(api_key)
+        self._api_key = _Secret(resolve_api_key(api_key))
         self.base_url = normalize_base_url(base_url)
         if timeout is None:
             timeout = DEFAULT_TIMEOUT
-        if not isinstance(timeout, (int, float, httpx.Timeout)) or isinstance(timeout, bool):
-            raise TypeError(f"timeout must be a number of seconds or an httpx.Timeout, got {timeout!r}")
+        check_timeout(timeout)
         self.timeout = timeout
+        check_deadline(deadline)
+        self.deadline = deadline
         if max_retries is None:
             max_retries = DEFAULT_MAX_RETRIES
         if not isinstance(max_retries, int) or isinstance(max_retries, bool) or max_retries < 0:
             raise TypeError(f"max_retries must be an int >= 0, got {max_retries!r}")
         self.max_retries = max_retries
         self.default_headers = dict(default_headers or {})
+        check_headers(self.default_headers, "default_headers")
         if strict_responses is None:
             strict_responses = os.environ.get("LLMWISE_STRICT_RESPONSES", "").strip().lower() in (
                 "1", "true", "yes", "on",
@@ -403,14 +551,18 @@ class BaseClient:
 
     @property
     def api_key(self) -> str:
-        """The API key in use (never shown in the client's repr)."""
-        return self._api_key
+        """The API key in use (never shown in the client's repr, nor in `vars(client)`)."""
+        return self._api_key.get()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, max_retries={self.max_retries})"
 
     def _build_request(
-        self, client: httpx.Client | httpx.AsyncClient, op: Operation[Any], idempotency_key: str | None
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        op: Operation[Any],
+        idempotency_key: str | None,
+        time_left: float | None = None,
     ) -> httpx.Request:
         options = op.options
         extra_headers = options.get("extra_headers")
@@ -422,13 +574,13 @@ class BaseClient:
         ):
             # The pool we made already sends our User-Agent and `Accept: application/json`: httpx
             # replacing a pool header with a request's costs ~15 us a call (see benchmarks/).
-            headers = {**self.default_headers, "Authorization": f"Bearer {self._api_key}"}
+            headers = {**self.default_headers, "Authorization": self._api_key.bearer}
         else:
             headers = {
                 "User-Agent": USER_AGENT,
                 "Accept": "text/event-stream" if op.stream else "application/json",
                 **self.default_headers,
-                "Authorization": f"Bearer {self._api_key}",
+                "Authorization": self._api_key.bearer,
             }
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
@@ -443,14 +595,27 @@ class BaseClient:
             content = _encode_json(body).encode()
             headers["Content-Type"] = "application/json"
         timeout = options.get("timeout", self.timeout)
-        return client.build_request(
-            op.method,
-            self.base_url + op.path,
-            params=query,
-            content=content,
-            headers=headers,
-            timeout=timeout,
-        )
+        if time_left is not None:
+            timeout = _capped_timeout(timeout, time_left)
+        try:
+            return client.build_request(
+                op.method,
+                self.base_url + op.path,
+                params=query,
+                content=content,
+                headers=headers,
+                timeout=timeout,
+            )
+        except (httpx.InvalidURL, UnicodeEncodeError) as exc:
+            # The headers hold the key: not in this frame's locals, which a traceback keeps.
+            del headers
+            where = f"{op.method} {op.path[:80]}{'...' if len(op.path) > 80 else ''}"
+            if isinstance(exc, httpx.InvalidURL):
+                # httpx's message names the problem ("URL too long"), not the URL.
+                raise InvalidRequestError(f"Cannot send {where}: {exc} (check the ids and query values)") from None
+            raise InvalidRequestError(
+                f"Cannot send {where}: a header value has a non-ASCII character (the value is not shown)"
+            ) from None
 
     def _idempotency_key(self, op: Operation[Any]) -> str | None:
         if op.method != "POST":
@@ -462,6 +627,153 @@ class BaseClient:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise TypeError(f"max_retries must be an int >= 0, got {value!r}")
         return value
+
+
+def _capped_timeout(timeout: float | httpx.Timeout | None, time_left: float) -> httpx.Timeout:
+    # Each limit, lowered to the time the deadline leaves (no limit becomes that time).
+    if isinstance(timeout, httpx.Timeout):
+        limits = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    else:
+        limits = (timeout, timeout, timeout, timeout)
+    connect, read, write, pool = (time_left if t is None else min(t, time_left) for t in limits)
+    return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
+
+
+def _deadline_error(
+    request: httpx.Request, deadline: float, attempts: int, last_error: LLMWiseError | None
+) -> DeadlineExceededError:
+    detail = f"; last error: {last_error.message}" if last_error is not None else ""
+    error = DeadlineExceededError(
+        f"The deadline of {deadline:g}s for {request.method} {request.url} passed "
+        f"({attempts} attempt{'s' if attempts != 1 else ''}){detail}",
+        request=request,
+        last_error=last_error,
+    )
+    error.__cause__ = last_error
+    return error
+
+
+class _DeadlineStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that raises `DeadlineExceededError` for data arriving after the deadline.
+
+    Each read already waits at most the time that was left when the attempt started (its timeout
+    is capped so); this stops a body that keeps trickling in past the deadline.
+    """
+
+    def __init__(
+        self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, expires: float, error: Callable[[], LLMWiseError]
+    ) -> None:
+        self._inner = inner
+        self._expires = expires
+        self._error = error
+
+    def __iter__(self) -> Iterator[bytes]:
+        inner = cast(httpx.SyncByteStream, self._inner)
+        for chunk in inner:
+            if _clock() >= self._expires:
+                raise self._error()
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        inner = cast(httpx.AsyncByteStream, self._inner)
+        async for chunk in inner:
+            if _clock() >= self._expires:
+                raise self._error()
+            yield chunk
+
+    def close(self) -> None:
+        cast(httpx.SyncByteStream, self._inner).close()
+
+    async def aclose(self) -> None:
+        await cast(httpx.AsyncByteStream, self._inner).aclose()
+
+
+def _hook_status_error(response: httpx.Response) -> APIStatusError:
+    # httpx closes the response when a response hook raises: its body may be out of reach.
+    try:
+        response.content  # noqa: B018
+    except httpx.ResponseNotRead:
+        response = httpx.Response(
+            response.status_code, headers=response.headers, request=response.request, extensions=response.extensions
+        )
+    return make_status_error(response)
+
+
+def _send_error(
+    exc: Exception, request: httpx.Request, client: httpx.Client | httpx.AsyncClient, key: _Secret
+) -> LLMWiseError:
+    """The SDK error for whatever `send()` raised (a custom transport or hook may raise anything)."""
+    if isinstance(exc, LLMWiseError):
+        return exc
+    where = f"{request.method} {request.url}"
+    if isinstance(exc, httpx.LocalProtocolError):
+        # h11 refused what we asked it to send (a header value with a line break set after the
+        # client was made): its message quotes the value, which may be a secret.
+        return InvalidRequestError(
+            f"{where} could not be sent: httpx refused it as malformed ({type(exc).__name__}); "
+            "check the header names and values (the value is not shown)"
+        )
+    if isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
+        return _transport_error(exc, request)
+    if isinstance(exc, httpx.TooManyRedirects):
+        return APIError(f"Too many redirects for {where} (the http_client given follows redirects): {exc}")
+    if isinstance(exc, RuntimeError) and client.is_closed:
+        return ClientClosedError(
+            f"The client is closed, so {where} was not sent: make calls before close() (or the end "
+            "of its `with` block), or make a new client."
+        )
+    # Anything else (a custom transport's own error): a connection error, retried like one, as
+    # other SDKs do. The original stays attached as the cause, unless it quotes the key.
+    detail = f"{type(exc).__name__}: {exc}"
+    leaks = key.get() in detail
+    if leaks:
+        detail = detail.replace(key.get(), "<redacted>")
+    error = APIConnectionError(f"Connection error on {where}: {detail}"[:1000], request=request)
+    if not leaks:
+        error.__cause__ = exc
+    return error
+
+
+# Every connection pool a client uses, so that a forked child can drop what it inherited.
+_POOLS: weakref.WeakSet[httpx.Client | httpx.AsyncClient] = weakref.WeakSet()
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child: empty the pools of every client, so the child opens its own connections.
+
+    A keep-alive connection inherited from the parent is the parent's socket too: a request from
+    each on it, and each may read the other's answer (gunicorn and celery prefork, multiprocessing).
+    The inherited connections are dropped without a word on the wire, so the parent's stay usable:
+    sync ones are closed (which only closes this process's descriptor: no shutdown, no TLS close),
+    async ones belong to the parent's event loop and are only forgotten.
+    """
+    try:
+        for http in list(_POOLS):
+            transports = [getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()]
+            for transport in transports:
+                pool = getattr(transport, "_pool", None)  # httpx's transports wrap an httpcore pool
+                inherited = getattr(pool, "_connections", None)
+                if not isinstance(inherited, list):
+                    continue
+                pool._connections = []  # type: ignore[union-attr]
+                if isinstance(getattr(pool, "_requests", None), list):
+                    pool._requests = []  # type: ignore[union-attr]
+                lock = getattr(pool, "_optional_thread_lock", None)
+                if lock is not None:
+                    # A thread of the parent may have held it at the fork; it never will release.
+                    pool._optional_thread_lock = type(lock)()  # type: ignore[union-attr]
+                if isinstance(http, httpx.Client):
+                    for connection in inherited:
+                        try:
+                            connection.close()
+                        except Exception:
+                            pass
+    except Exception:  # never break the caller's fork
+        log.debug("Could not reset the connection pools after fork", exc_info=True)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_inherited_connections)
 
 
 def _transport_error(
@@ -536,6 +848,7 @@ class AsyncAPIClient(BaseClient):
             self._owns_http = False
         else:
             raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
+        _POOLS.add(self._http)
 
     async def request(self, op: Operation[R]) -> R:
         """Send `op` (with retries) and return its parsed result."""
@@ -551,19 +864,41 @@ class AsyncAPIClient(BaseClient):
         await self._send(op, stream)
 
     async def _send(self, op: Operation[Any], stream: AsyncStream[Any] | None) -> tuple[httpx.Response, int]:
+        options = op.options
+        if options:
+            check_call_options(options)
         max_retries = self._max_retries(op)
         idempotency_key = self._idempotency_key(op)
+        deadline = options.get("deadline", self.deadline) if options else self.deadline
+        expires = op.deadline_at = None if deadline is None else _clock() + deadline
+        time_left: float | None = None
+        last_error: LLMWiseError | None = None
         retries = 0
         while True:
-            request = self._build_request(self._http, op, idempotency_key)
+            if expires is not None:
+                time_left = expires - _clock()
+            request = self._build_request(self._http, op, idempotency_key, time_left)
+            if time_left is not None and time_left <= 0:
+                raise _deadline_error(request, cast(float, deadline), retries, last_error)
             _log_request(request, retries)
             error: LLMWiseError
+            response: httpx.Response | None = None
             try:
                 response = await self._http.send(request, stream=True)
-            except httpx.TransportError as exc:
-                error = _transport_error(exc, request)
+            except httpx.HTTPStatusError as exc:
+                # A response hook of the caller's http_client called raise_for_status().
+                error = _hook_status_error(exc.response)
+                headers = exc.response.headers
+            except Exception as exc:
+                error = _send_error(exc, request, self._http, self._api_key)
                 headers = None
-            else:
+            if response is not None:
+                if expires is not None:
+                    response.stream = _DeadlineStream(
+                        response.stream,
+                        expires,
+                        functools.partial(_deadline_error, request, cast(float, deadline), retries + 1, None),
+                    )
                 headers = response.headers
                 try:
                     if response.is_success:
@@ -594,8 +929,12 @@ class AsyncAPIClient(BaseClient):
             if retries >= max_retries or not is_retryable(error):
                 raise error
             delay = retry_delay(retries, headers)
+            if expires is not None and _clock() + delay >= expires:
+                # Waiting would pass the deadline: say so now rather than after the wait.
+                raise _deadline_error(request, cast(float, deadline), retries + 1, error)
             _log_retry(request, error, delay, max_retries - retries)
             await _async_sleep(delay)
+            last_error = error
             retries += 1
 
     async def aclose(self) -> None:
@@ -627,6 +966,7 @@ class APIClient(BaseClient):
             self._owns_http = False
         else:
             raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
+        _POOLS.add(self._http)
 
     def request(self, op: Operation[R]) -> R:
         """Send `op` (with retries) and return its parsed result."""
@@ -642,19 +982,41 @@ class APIClient(BaseClient):
         self._send(op, stream)
 
     def _send(self, op: Operation[Any], stream: Stream[Any] | None) -> tuple[httpx.Response, int]:
+        options = op.options
+        if options:
+            check_call_options(options)
         max_retries = self._max_retries(op)
         idempotency_key = self._idempotency_key(op)
+        deadline = options.get("deadline", self.deadline) if options else self.deadline
+        expires = op.deadline_at = None if deadline is None else _clock() + deadline
+        time_left: float | None = None
+        last_error: LLMWiseError | None = None
         retries = 0
         while True:
-            request = self._build_request(self._http, op, idempotency_key)
+            if expires is not None:
+                time_left = expires - _clock()
+            request = self._build_request(self._http, op, idempotency_key, time_left)
+            if time_left is not None and time_left <= 0:
+                raise _deadline_error(request, cast(float, deadline), retries, last_error)
             _log_request(request, retries)
             error: LLMWiseError
+            response: httpx.Response | None = None
             try:
                 response = self._http.send(request, stream=True)
-            except httpx.TransportError as exc:
-                error = _transport_error(exc, request)
+            except httpx.HTTPStatusError as exc:
+                # A response hook of the caller's http_client called raise_for_status().
+                error = _hook_status_error(exc.response)
+                headers = exc.response.headers
+            except Exception as exc:
+                error = _send_error(exc, request, self._http, self._api_key)
                 headers = None
-            else:
+            if response is not None:
+                if expires is not None:
+                    response.stream = _DeadlineStream(
+                        response.stream,
+                        expires,
+                        functools.partial(_deadline_error, request, cast(float, deadline), retries + 1, None),
+                    )
                 headers = response.headers
                 try:
                     if response.is_success:
@@ -685,8 +1047,12 @@ class APIClient(BaseClient):
             if retries >= max_retries or not is_retryable(error):
                 raise error
             delay = retry_delay(retries, headers)
+            if expires is not None and _clock() + delay >= expires:
+                # Waiting would pass the deadline: say so now rather than after the wait.
+                raise _deadline_error(request, cast(float, deadline), retries + 1, error)
             _log_retry(request, error, delay, max_retries - retries)
             _sleep(delay)
+            last_error = error
             retries += 1
 
     def close(self) -> None:

@@ -42,6 +42,7 @@ def _with_options(
     max_retries: int | None,
     default_headers: Mapping[str, str] | None,
     strict_responses: bool | None = None,
+    deadline: float | None = None,
 ) -> Any:
     new = copy.copy(client)
     # Resources are cached per client and hold a reference to it: the copy needs its own.
@@ -56,6 +57,7 @@ def _with_options(
         max_retries=max_retries if max_retries is not None else client.max_retries,
         default_headers={**client.default_headers, **(default_headers or {})},
         strict_responses=strict_responses if strict_responses is not None else client.strict_responses,
+        deadline=deadline if deadline is not None else client.deadline,
     )
     return new
 
@@ -68,7 +70,9 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         api_key: `mm_sk_...`; defaults to the `LLMWISE_API_KEY` environment variable.
         base_url: defaults to `LLMWISE_BASE_URL`, else `https://llmwise.ai/api/v1`; a bare origin
             gets `/api/v1` appended.
-        timeout: seconds (or an `httpx.Timeout`); for streams, the longest wait between two chunks.
+        timeout: the limit of each network wait in seconds (or an `httpx.Timeout`): connecting, each
+            read, each write; for streams, the longest wait between two chunks (default 60 s, 10 s to
+            connect). It does not bound a whole call: see `deadline`.
         client: the 0.1 name of `http_client` (deprecated); its base URL and `Authorization` header
             are used when `base_url` / `api_key` are not given, as 0.1 did.
         max_retries: retries of connection errors, timeouts, 408/409/429 and 5xx (default 2).
@@ -77,6 +81,10 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         strict_responses: raise `APIResponseValidationError` when a response value does not fit its
             model, instead of keeping it as sent (listed in `response_issues`); defaults to the
             `LLMWISE_STRICT_RESPONSES` environment variable (`1` turns it on), else off.
+        deadline: seconds a whole call may take: every attempt, every wait before a retry and, for
+            a stream, its whole life. Each attempt's timeouts are lowered to the time left, a wait
+            that would end past the deadline is not started, and `DeadlineExceededError` (an
+            `APITimeoutError`) is raised when it passes. Default None: no deadline.
 
     The first four may be positional, in the 0.1 client's order.
     """
@@ -92,6 +100,7 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         strict_responses: bool | None = None,
+        deadline: float | None = None,
     ) -> None:
         if client is not None:
             api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
@@ -103,6 +112,7 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
             max_retries=max_retries,
             default_headers=default_headers,
             strict_responses=strict_responses,
+            deadline=deadline,
         )
         self._init_http(http_client)
 
@@ -115,10 +125,12 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         strict_responses: bool | None = None,
+        deadline: float | None = None,
     ) -> AsyncLLMWise:
         """A copy of this client with some settings changed, sharing its connection pool.
 
-        `client.with_options(timeout=5, max_retries=0).chat.create(...)` changes one call.
+        `client.with_options(timeout=5, max_retries=0).chat.create(...)` changes one call; a setting
+        left None keeps this client's (a per-call `deadline=None` turns the deadline off).
         """
         new: AsyncLLMWise = _with_options(
             self,
@@ -128,6 +140,7 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
             max_retries=max_retries,
             default_headers=default_headers,
             strict_responses=strict_responses,
+            deadline=deadline,
         )
         return new
 
@@ -238,7 +251,9 @@ class LLMWise(APIClient, LegacyMethods):
         api_key: `mm_sk_...`; defaults to the `LLMWISE_API_KEY` environment variable.
         base_url: defaults to `LLMWISE_BASE_URL`, else `https://llmwise.ai/api/v1`; a bare origin
             gets `/api/v1` appended.
-        timeout: seconds (or an `httpx.Timeout`); for streams, the longest wait between two chunks.
+        timeout: the limit of each network wait in seconds (or an `httpx.Timeout`): connecting, each
+            read, each write; for streams, the longest wait between two chunks (default 60 s, 10 s to
+            connect). It does not bound a whole call: see `deadline`.
         client: the 0.1 name of `http_client` (deprecated); its base URL and `Authorization` header
             are used when `base_url` / `api_key` are not given, as 0.1 did.
         max_retries: retries of connection errors, timeouts, 408/409/429 and 5xx (default 2).
@@ -247,6 +262,10 @@ class LLMWise(APIClient, LegacyMethods):
         strict_responses: raise `APIResponseValidationError` when a response value does not fit its
             model, instead of keeping it as sent (listed in `response_issues`); defaults to the
             `LLMWISE_STRICT_RESPONSES` environment variable (`1` turns it on), else off.
+        deadline: seconds a whole call may take: every attempt, every wait before a retry and, for
+            a stream, its whole life. Each attempt's timeouts are lowered to the time left, a wait
+            that would end past the deadline is not started, and `DeadlineExceededError` (an
+            `APITimeoutError`) is raised when it passes. Default None: no deadline.
 
     The first four may be positional, in the 0.1 client's order.
     """
@@ -262,6 +281,7 @@ class LLMWise(APIClient, LegacyMethods):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         strict_responses: bool | None = None,
+        deadline: float | None = None,
     ) -> None:
         if client is not None:
             api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
@@ -273,6 +293,7 @@ class LLMWise(APIClient, LegacyMethods):
             max_retries=max_retries,
             default_headers=default_headers,
             strict_responses=strict_responses,
+            deadline=deadline,
         )
         self._init_http(http_client)
 
@@ -285,10 +306,12 @@ class LLMWise(APIClient, LegacyMethods):
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         strict_responses: bool | None = None,
+        deadline: float | None = None,
     ) -> LLMWise:
         """A copy of this client with some settings changed, sharing its connection pool.
 
-        `client.with_options(timeout=5, max_retries=0).chat.create(...)` changes one call.
+        `client.with_options(timeout=5, max_retries=0).chat.create(...)` changes one call; a setting
+        left None keeps this client's (a per-call `deadline=None` turns the deadline off).
         """
         new: LLMWise = _with_options(
             self,
@@ -298,6 +321,7 @@ class LLMWise(APIClient, LegacyMethods):
             max_retries=max_retries,
             default_headers=default_headers,
             strict_responses=strict_responses,
+            deadline=deadline,
         )
         return new
 

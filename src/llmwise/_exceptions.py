@@ -21,6 +21,10 @@ __all__ = [
     "APIError",
     "APIConnectionError",
     "APITimeoutError",
+    "DeadlineExceededError",
+    "StreamDeadlineExceededError",
+    "InvalidRequestError",
+    "ClientClosedError",
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
@@ -160,6 +164,30 @@ class APITimeoutError(APIConnectionError):
     """The request (or a stream, between two chunks) timed out."""
 
 
+class DeadlineExceededError(APITimeoutError):
+    """The call's `deadline` passed (or a wait before the next retry would have passed it).
+
+    `last_error` (also the `__cause__`) is the error of the last attempt, if one failed.
+    """
+
+    last_error: LLMWiseError | None
+
+    def __init__(self, message: str, *, last_error: LLMWiseError | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.last_error = last_error
+
+
+class InvalidRequestError(LLMWiseError, ValueError):
+    """A request that cannot be sent as given, found before anything was sent (so never retried):
+    a header name or value HTTP cannot carry (a line break, a control or non-ASCII character), a URL
+    too long. The message names the setting, never the value (it may be a secret)."""
+
+
+class ClientClosedError(LLMWiseError, RuntimeError):
+    """A call on a client whose connection pool is closed (after `close()`, a `with` block's end,
+    or closing the `http_client` given to it)."""
+
+
 class APIResponseValidationError(APIError):
     """The server answered 2xx with a body the SDK cannot read: not JSON, a value of the wrong kind
     at the top (a string where an object belongs), a listing with no list in it; in strict mode
@@ -239,6 +267,10 @@ class StreamTimeoutError(IncompleteStreamError, APITimeoutError):
     """No data arrived on a stream within the read timeout."""
 
 
+class StreamDeadlineExceededError(StreamTimeoutError, DeadlineExceededError):
+    """The call's `deadline` passed while a stream was being read; `partial_text` holds what arrived."""
+
+
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -277,7 +309,10 @@ def error_message(body: Any, fallback: str) -> str:
 
 def _describe_detail(item: Any) -> str:
     if isinstance(item, Mapping) and "msg" in item:
-        loc = ".".join(str(p) for p in item.get("loc", ()) if p != "body")
+        raw = item.get("loc")
+        # FastAPI sends a list; a server may send one name, a number or null instead.
+        parts = raw if isinstance(raw, (list, tuple)) else [] if raw is None else [raw]
+        loc = ".".join(str(p) for p in parts if p is not None and p != "body")
         return f"{loc}: {item['msg']}" if loc else str(item["msg"])
     return str(item)
 
@@ -293,10 +328,14 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
     seconds = _float_or_none(raw)
     if seconds is not None:
         return max(seconds, 0.0)
-    parsed = email.utils.parsedate_tz(raw)
-    if parsed is None:
+    try:
+        parsed = email.utils.parsedate_tz(raw)
+        if parsed is None:
+            return None
+        # A year or offset out of range (`... 10000 ...`) raises: such a date is no instruction.
+        return max(email.utils.mktime_tz(parsed) - time.time(), 0.0)
+    except (ValueError, OverflowError, OSError):
         return None
-    return max(email.utils.mktime_tz(parsed) - time.time(), 0.0)
 
 
 def make_status_error(response: httpx.Response) -> APIStatusError:
@@ -328,12 +367,8 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
 
 
 def _int_or_none(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(float(value))
-    except ValueError:
-        return None
+    number = _float_or_none(value)  # None for inf and nan too: int() of them raises
+    return None if number is None else int(number)
 
 
 def _float_or_none(value: str | None) -> float | None:

@@ -28,7 +28,10 @@ class RequestOptions(TypedDict, total=False):
     extra_body: Body
     """JSON body fields added to this call (for API fields this SDK does not know yet)."""
     timeout: float | httpx.Timeout
-    """Timeout for this call in seconds (for streams: between two chunks)."""
+    """Timeout of each network wait of this call in seconds (for streams: between two chunks)."""
+    deadline: float | None
+    """Seconds the whole call may take: every attempt, every wait between retries and, for a
+    stream, its whole life (overrides the client's `deadline`; None: no deadline for this call)."""
     max_retries: int
     """How many times this call may be retried (overrides the client's `max_retries`)."""
     idempotency_key: str
