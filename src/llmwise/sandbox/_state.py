@@ -219,17 +219,25 @@ class RateLimiter:
         self.enforce = enforce
         self._clock = clock
         self._windows: dict[str, tuple[float, int]] = {}
+        # The sandbox calls hit() under its state lock, but the limiter is usable on its own.
+        self._lock = threading.Lock()
 
     def hit(self, bucket: str) -> RateLimitInfo:
         """Count one request in ``bucket``."""
         limit = RATE_LIMITS.get(bucket, RATE_LIMITS["default"])
-        now = self._clock()
-        start, count = self._windows.get(bucket, (now, 0))
-        if now - start >= RATE_WINDOW_SECONDS:
-            start, count = now, 0
-        count += 1
-        self._windows[bucket] = (start, count)
-        reset = max(0, math.ceil(start + RATE_WINDOW_SECONDS - now))
+        with self._lock:
+            # Read the clock under the lock: a `now` older than the window's start (taken by a
+            # thread that lost the race) would give a reset beyond the window.
+            now = self._clock()
+            start, count = self._windows.get(bucket, (now, 0))
+            if now - start >= RATE_WINDOW_SECONDS:
+                start, count = now, 0
+            count += 1
+            self._windows[bucket] = (start, count)
+        # `start + WINDOW - now` can round to 60.000000000001 when now == start (then ceil is 61):
+        # subtract the elapsed time from the window instead, and clamp to it.
+        elapsed = max(0.0, now - start)
+        reset = min(int(RATE_WINDOW_SECONDS), max(0, math.ceil(RATE_WINDOW_SECONDS - elapsed)))
         return RateLimitInfo(limit, max(0, limit - count), reset, self.enforce and count > limit)
 
 
