@@ -11,6 +11,7 @@ from types import FrameType
 
 from ._core import Sandbox
 from ._faults import SPEC_HELP
+from ._idempotency import DEFAULT_TTL
 from ._server import SandboxServer
 
 
@@ -42,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SPEC",
         help="inject a fault or model behaviour; repeatable (see below)",
     )
+    parser.add_argument(
+        "--idempotency-ttl",
+        type=float,
+        default=DEFAULT_TTL,
+        metavar="SECONDS",
+        help="how long a POST's Idempotency-Key replays its first answer; 0: never "
+        f"(default: {DEFAULT_TTL:g}, 24 h)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each request to stderr")
     return parser
 
@@ -52,7 +61,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.latency < 0:
         parser.error("--latency must be >= 0")
-    sandbox = Sandbox(latency=args.latency, credits=args.credits, api_key=args.api_key)
+    if args.idempotency_ttl < 0:
+        parser.error("--idempotency-ttl must be >= 0")
+    sandbox = Sandbox(
+        latency=args.latency,
+        credits=args.credits,
+        api_key=args.api_key,
+        idempotency_ttl=args.idempotency_ttl,
+    )
     for spec in args.fault:
         try:
             sandbox.apply(spec)

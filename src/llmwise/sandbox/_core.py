@@ -24,6 +24,7 @@ from ._http import (
     error_body,
     sse_frame,
 )
+from ._idempotency import DEFAULT_TTL as DEFAULT_IDEMPOTENCY_TTL
 from ._routing import API_ROUTES, CONTROL_ROUTES, RouteTable
 from ._state import HistoryEntry, RateLimitInfo, RecordedRequest, SandboxState, Transaction, new_id
 from ._text import generate, last_user_text, variant_salt
@@ -51,6 +52,9 @@ class Sandbox:
             one (``DELETE /keys/revoke``: none). Dashboard session tokens (``Bearer eyJ...``) always are.
         enforce_rate_limits: answer 429 once a bucket's per-minute limit (contract §6.3) is used up.
         catalogue: model entries replacing the packaged v1 catalogue (``auto`` is always added).
+        idempotency_ttl: seconds a POST's ``Idempotency-Key`` is remembered (default 24 h): the same
+            key again replays the first successful answer instead of running (and charging) again;
+            ``0`` turns this off. The rules are in ``llmwise.sandbox._idempotency``.
 
     Run it in-process with :meth:`transport` / :meth:`client`, or over HTTP with
     :class:`~llmwise.sandbox.SandboxServer`.
@@ -64,9 +68,12 @@ class Sandbox:
         api_key: str | None = None,
         enforce_rate_limits: bool = False,
         catalogue: Iterable[CatalogueModel | Mapping[str, Any]] | None = None,
+        idempotency_ttl: float = DEFAULT_IDEMPOTENCY_TTL,
     ) -> None:
         if latency < 0:
             raise ValueError("latency must be >= 0")
+        if idempotency_ttl < 0:
+            raise ValueError("idempotency_ttl must be >= 0")
         entries = load_catalogue() if catalogue is None else [_entry(item) for item in catalogue]
         if not any(entry.id == "auto" for entry in entries):
             entries.append(CatalogueModel("auto", "Auto (smart routing)", "LLMWise", vision=True))
@@ -76,6 +83,7 @@ class Sandbox:
             api_key=api_key,
             catalogue=entries,
             enforce_rate_limits=enforce_rate_limits,
+            idempotency_ttl=idempotency_ttl,
         )
         #: Routes under ``/api/v1``; ``sandbox.routes.add(...)`` adds or overrides an endpoint.
         self.routes: RouteTable = API_ROUTES.copy()
@@ -352,7 +360,13 @@ class Sandbox:
             if request.method in ("POST", "PUT", "PATCH") and json_error is not None and request.body.strip():
                 raise ApiError(400, json_error)
             ctx = RequestContext(request, match.params, state, request_id, api_path, parsed, json_error)
-            response = route.handler(ctx)
+            keyed = state.idempotency.begin(request, api_path)
+            if keyed is not None and keyed.replay is not None:
+                response = keyed.replay
+            else:
+                response = route.handler(ctx)
+                if keyed is not None:
+                    keyed.finish(response)
             if fault is not None and response.frames is not None:
                 state.consume_fault(fault)
                 response.frames = _inject(fault, response.frames)

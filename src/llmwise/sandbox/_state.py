@@ -17,6 +17,8 @@ from typing import Any, Literal, TypeVar
 
 from ._catalogue import AUTO, CatalogueModel
 from ._faults import Fault, ModelBehaviour
+from ._idempotency import DEFAULT_TTL as DEFAULT_IDEMPOTENCY_TTL
+from ._idempotency import IdempotencyStore
 
 T = TypeVar("T")
 
@@ -252,8 +254,10 @@ class SandboxState:
         api_key: str | None = None,
         catalogue: Iterable[CatalogueModel] = (),
         enforce_rate_limits: bool = False,
+        idempotency_ttl: float = DEFAULT_IDEMPOTENCY_TTL,
     ) -> None:
         self.lock = threading.RLock()
+        self.idempotency_ttl = idempotency_ttl
         self.latency = latency
         self.initial_credits = credits
         self.api_key = api_key
@@ -262,7 +266,8 @@ class SandboxState:
         self.reset()
 
     def reset(self) -> None:
-        """Forget requests, history, faults, model behaviours, policy and components; refill credits."""
+        """Forget requests, history, faults, model behaviours, policy, idempotency keys and components;
+        refill credits."""
         with self.lock:
             self.catalogue: dict[str, CatalogueModel] = {m.id: m for m in self._initial_catalogue}
             self.ledger = CreditLedger(self.initial_credits)
@@ -272,6 +277,8 @@ class SandboxState:
             self.models: dict[str, ModelBehaviour] = {}
             self.faults: list[Fault] = []
             self.rate_limiter = RateLimiter(enforce=self.enforce_rate_limits)
+            #: Answers to POSTs sent with an ``Idempotency-Key`` (see ``_idempotency``).
+            self.idempotency = IdempotencyStore(self.idempotency_ttl)
             self._components: dict[Callable[[], Any], Any] = {}
 
     # -- models ---------------------------------------------------------------------------------
