@@ -11,6 +11,10 @@ It lets a test in another process script the server::
     GET|POST /_sandbox/credits                POST body: {"credits": N}
     GET|POST /_sandbox/policy                 POST body: keys merged into the policy
     GET /_sandbox/history                     completed orchestration requests
+
+Every POST must carry ``Content-Type: application/json``, with or without a body (else 415): a web
+page can send a text/plain or form POST to 127.0.0.1 without a CORS preflight, but not a JSON one,
+so no page a developer visits can reset or script a running sandbox.
 """
 
 from __future__ import annotations

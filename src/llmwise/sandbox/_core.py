@@ -39,6 +39,13 @@ API_KEY_PREFIX = "mm_sk_"
 AUTH_ERROR = "Missing or invalid API key: send 'Authorization: Bearer mm_sk_...'"
 MALFORMED_FRAME = b"data: {not json\n\n"
 DEFAULT_BASE_URL = "http://sandbox/api/v1"
+MAX_JSON_DEPTH = 100
+TOO_DEEP = f"Request body is nested more than {MAX_JSON_DEPTH} levels deep"
+CONTROL_NEEDS_JSON = (
+    "Control API POSTs must be sent with 'Content-Type: application/json' (even without a body), "
+    "so that web pages cannot script the sandbox; e.g. "
+    "curl -X POST -H 'Content-Type: application/json' -d '{}' <server>/_sandbox/reset"
+)
 
 
 class Sandbox:
@@ -394,6 +401,10 @@ class Sandbox:
                 f"Not found: {CONTROL_PREFIX}{path} (GET {CONTROL_PREFIX}/ lists the control API)",
                 request_id,
             )
+        if request.method == "POST" and not _is_json(request.headers.get("content-type", "")):
+            # A web page can POST text/plain or form data to 127.0.0.1 without asking (no CORS
+            # preflight); application/json needs a preflight, which the sandbox never grants.
+            return _error(415, CONTROL_NEEDS_JSON, request_id)
         parsed, json_error = _parse_body(request)
         ctx = RequestContext(request, match.params, self.state, request_id, path, parsed, json_error)
         try:
@@ -425,9 +436,39 @@ def _parse_body(request: SandboxRequest) -> tuple[Any, str | None]:
     if not request.body.strip():
         return None, "Request body is required (a JSON object)"
     try:
-        return json.loads(request.body), None
+        parsed = json.loads(request.body)
     except ValueError as exc:
         return None, f"Request body is not valid JSON: {exc}"
+    except RecursionError:
+        return None, TOO_DEEP
+    # A body that parsed just below the recursion limit would still break whatever recurses into
+    # it later (json.dumps of the recorded request in GET /_sandbox/requests, for one).
+    if request.body.count(b"[") + request.body.count(b"{") > MAX_JSON_DEPTH and _too_deep(parsed):
+        return None, TOO_DEEP
+    return parsed, None
+
+
+def _too_deep(value: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
 
 
 def _error(
