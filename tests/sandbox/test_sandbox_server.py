@@ -117,7 +117,8 @@ def test_concurrent_streams_over_tcp(server: SandboxServer) -> None:
 def test_control_api(server: SandboxServer) -> None:
     server.sandbox.reset()
     with (
-        httpx.Client(base_url=server.url) as control,
+        # Control POSTs must be JSON (415 otherwise), with or without a body.
+        httpx.Client(base_url=server.url, headers={"Content-Type": "application/json"}) as control,
         httpx.Client(base_url=server.base_url, headers=AUTH) as api,
     ):
         assert control.post("/_sandbox/reset").json()["ok"] is True
@@ -224,6 +225,7 @@ def test_cli_serves_until_signalled(stop_signal: signal.Signals) -> None:
             process.send_signal(stop_signal)
             assert process.wait(timeout=10) == 0
             assert process.stdout.read() == ""  # exactly one line was printed
+            assert process.stderr is not None and process.stderr.read() == ""  # 127.0.0.1: no warning
         finally:
             if process.poll() is None:
                 process.kill()

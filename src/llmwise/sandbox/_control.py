@@ -13,6 +13,10 @@ It lets a test in another process script the server::
     GET /_sandbox/history                     completed orchestration requests
     GET|POST|DELETE /_sandbox/drift           POST body: {"kinds": [...], "path", "times", "seed",
                                               "list_key"} (see llmwise.sandbox._drift)
+
+Every POST must carry ``Content-Type: application/json``, with or without a body (else 415): a web
+page can send a text/plain or form POST to 127.0.0.1 without a CORS preflight, but not a JSON one,
+so no page a developer visits can reset or script a running sandbox.
 """
 
 from __future__ import annotations

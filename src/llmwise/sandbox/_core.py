@@ -24,6 +24,7 @@ from ._http import (
     error_body,
     sse_frame,
 )
+from ._idempotency import DEFAULT_TTL as DEFAULT_IDEMPOTENCY_TTL
 from ._routing import API_ROUTES, CONTROL_ROUTES, RouteTable
 from ._state import HistoryEntry, RateLimitInfo, RecordedRequest, SandboxState, Transaction, new_id
 from ._text import generate, last_user_text, variant_salt
@@ -38,6 +39,13 @@ API_KEY_PREFIX = "mm_sk_"
 AUTH_ERROR = "Missing or invalid API key: send 'Authorization: Bearer mm_sk_...'"
 MALFORMED_FRAME = b"data: {not json\n\n"
 DEFAULT_BASE_URL = "http://sandbox/api/v1"
+MAX_JSON_DEPTH = 100
+TOO_DEEP = f"Request body is nested more than {MAX_JSON_DEPTH} levels deep"
+CONTROL_NEEDS_JSON = (
+    "Control API POSTs must be sent with 'Content-Type: application/json' (even without a body), "
+    "so that web pages cannot script the sandbox; e.g. "
+    "curl -X POST -H 'Content-Type: application/json' -d '{}' <server>/_sandbox/reset"
+)
 
 
 class Sandbox:
@@ -51,6 +59,9 @@ class Sandbox:
             one (``DELETE /keys/revoke``: none). Dashboard session tokens (``Bearer eyJ...``) always are.
         enforce_rate_limits: answer 429 once a bucket's per-minute limit (contract §6.3) is used up.
         catalogue: model entries replacing the packaged v1 catalogue (``auto`` is always added).
+        idempotency_ttl: seconds a POST's ``Idempotency-Key`` is remembered (default 24 h): the same
+            key again replays the first successful answer instead of running (and charging) again;
+            ``0`` turns this off. The rules are in ``llmwise.sandbox._idempotency``.
 
     Run it in-process with :meth:`transport` / :meth:`client`, or over HTTP with
     :class:`~llmwise.sandbox.SandboxServer`.
@@ -64,9 +75,12 @@ class Sandbox:
         api_key: str | None = None,
         enforce_rate_limits: bool = False,
         catalogue: Iterable[CatalogueModel | Mapping[str, Any]] | None = None,
+        idempotency_ttl: float = DEFAULT_IDEMPOTENCY_TTL,
     ) -> None:
         if latency < 0:
             raise ValueError("latency must be >= 0")
+        if idempotency_ttl < 0:
+            raise ValueError("idempotency_ttl must be >= 0")
         entries = load_catalogue() if catalogue is None else [_entry(item) for item in catalogue]
         if not any(entry.id == "auto" for entry in entries):
             entries.append(CatalogueModel("auto", "Auto (smart routing)", "LLMWise", vision=True))
@@ -76,6 +90,7 @@ class Sandbox:
             api_key=api_key,
             catalogue=entries,
             enforce_rate_limits=enforce_rate_limits,
+            idempotency_ttl=idempotency_ttl,
         )
         #: Routes under ``/api/v1``; ``sandbox.routes.add(...)`` adds or overrides an endpoint.
         self.routes: RouteTable = API_ROUTES.copy()
@@ -386,7 +401,13 @@ class Sandbox:
             if request.method in ("POST", "PUT", "PATCH") and json_error is not None and request.body.strip():
                 raise ApiError(400, json_error)
             ctx = RequestContext(request, match.params, state, request_id, api_path, parsed, json_error)
-            response = route.handler(ctx)
+            keyed = state.idempotency.begin(request, api_path)
+            if keyed is not None and keyed.replay is not None:
+                response = keyed.replay
+            else:
+                response = route.handler(ctx)
+                if keyed is not None:
+                    keyed.finish(response)
             if fault is not None and response.frames is not None:
                 state.consume_fault(fault)
                 response.frames = _inject(fault, response.frames)
@@ -414,6 +435,10 @@ class Sandbox:
                 f"Not found: {CONTROL_PREFIX}{path} (GET {CONTROL_PREFIX}/ lists the control API)",
                 request_id,
             )
+        if request.method == "POST" and not _is_json(request.headers.get("content-type", "")):
+            # A web page can POST text/plain or form data to 127.0.0.1 without asking (no CORS
+            # preflight); application/json needs a preflight, which the sandbox never grants.
+            return _error(415, CONTROL_NEEDS_JSON, request_id)
         parsed, json_error = _parse_body(request)
         ctx = RequestContext(request, match.params, self.state, request_id, path, parsed, json_error)
         try:
@@ -445,9 +470,39 @@ def _parse_body(request: SandboxRequest) -> tuple[Any, str | None]:
     if not request.body.strip():
         return None, "Request body is required (a JSON object)"
     try:
-        return json.loads(request.body), None
+        parsed = json.loads(request.body)
     except ValueError as exc:
         return None, f"Request body is not valid JSON: {exc}"
+    except RecursionError:
+        return None, TOO_DEEP
+    # A body that parsed just below the recursion limit would still break whatever recurses into
+    # it later (json.dumps of the recorded request in GET /_sandbox/requests, for one).
+    if request.body.count(b"[") + request.body.count(b"{") > MAX_JSON_DEPTH and _too_deep(parsed):
+        return None, TOO_DEEP
+    return parsed, None
+
+
+def _too_deep(value: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type == "application/json" or (
+        media_type.startswith("application/") and media_type.endswith("+json")
+    )
 
 
 def _error(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
 import threading
@@ -15,10 +16,27 @@ from ._http import SandboxRequest, SandboxResponse, dumps, error_body
 
 # HTTP/1.1 request bodies are small JSON documents; refuse anything absurd instead of buffering it.
 MAX_BODY_BYTES = 16 * 1024 * 1024
+# Chunk-size and trailer lines of a chunked body (http.server caps header lines the same way).
+MAX_LINE_BYTES = 64 * 1024
+MAX_TRAILER_LINES = 100
+#: Seconds a connection may stay silent (no request, or a stalled read or write) before it is closed.
+DEFAULT_IDLE_TIMEOUT = 60.0
+
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]+")
+_TOO_LARGE = f"request body too large (the limit is {MAX_BODY_BYTES // (1024 * 1024)} MiB)"
 
 
 class _Aborted(Exception):
     """The connection must be dropped now (cut fault, server stopping, client gone)."""
+
+
+class _BadRequest(Exception):
+    """The request cannot be read: answer ``status`` and close the connection."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -28,9 +46,12 @@ class _HTTPServer(ThreadingHTTPServer):
     # or resets them (clients see `ReadError`), so a hundred concurrent streams would fail.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], sandbox: Sandbox, verbose: bool) -> None:
+    def __init__(
+        self, address: tuple[str, int], sandbox: Sandbox, verbose: bool, idle_timeout: float | None
+    ) -> None:
         self.sandbox = sandbox
         self.verbose = verbose
+        self.idle_timeout = idle_timeout
         self.stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
@@ -73,11 +94,17 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: _HTTPServer
 
+    def setup(self) -> None:
+        super().setup()
+        # Without a timeout every silent connection would hold a thread forever. It bounds each
+        # socket read and write; handle_one_request closes the connection when one times out.
+        self.connection.settimeout(self.server.idle_timeout)
+
     def _dispatch(self) -> None:
         try:
             body = self._read_body()
-        except ValueError as exc:
-            self._send_plain_error(400, str(exc))
+        except _BadRequest as exc:
+            self._send_plain_error(exc.status, exc.message)
             return
         request = SandboxRequest(
             method=self.command,
@@ -99,23 +126,46 @@ class _Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._read_chunked()
-        length = int(self.headers.get("Content-Length") or 0)
-        if length < 0 or length > MAX_BODY_BYTES:
-            raise ValueError("invalid Content-Length")
-        return self.rfile.read(length) if length else b""
+        raw = (self.headers.get("Content-Length") or "0").strip()
+        if not (raw.isascii() and raw.isdigit()):
+            raise _BadRequest(400, "invalid Content-Length")
+        length = int(raw)
+        if length > MAX_BODY_BYTES:
+            raise _BadRequest(413, _TOO_LARGE)
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            raise _BadRequest(400, "request body shorter than its Content-Length")
+        return body
 
     def _read_chunked(self) -> bytes:
+        # Every size is checked before reading: a chunk of -1 bytes would read to the end of the
+        # connection, and chunk sizes add up past any limit unless counted as they come.
         body = bytearray()
         while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            size_text = self._read_line().split(b";", 1)[0].strip()
+            if not _CHUNK_SIZE.fullmatch(size_text):
+                raise _BadRequest(400, f"malformed chunked body: invalid chunk size {size_text[:20]!r}")
+            size = int(size_text, 16)
             if size == 0:
-                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                    pass
-                return bytes(body)
-            body += self.rfile.read(size)
-            self.rfile.readline()
-            if len(body) > MAX_BODY_BYTES:
-                raise ValueError("request body too large")
+                for _ in range(MAX_TRAILER_LINES):
+                    if self._read_line() in (b"\r\n", b"\n"):
+                        return bytes(body)
+                raise _BadRequest(400, "malformed chunked body: too many trailer lines")
+            if len(body) + size > MAX_BODY_BYTES:
+                raise _BadRequest(413, _TOO_LARGE)
+            data = self.rfile.read(size)
+            if len(data) < size:
+                raise _BadRequest(400, "malformed chunked body: the connection ended inside a chunk")
+            body += data
+            if self._read_line() not in (b"\r\n", b"\n"):
+                raise _BadRequest(400, "malformed chunked body: a chunk is longer than its size")
+
+    def _read_line(self) -> bytes:
+        line = self.rfile.readline(MAX_LINE_BYTES + 1)
+        if not line.endswith(b"\n"):
+            what = "a line is too long" if len(line) > MAX_LINE_BYTES else "the connection ended early"
+            raise _BadRequest(400, f"malformed chunked body: {what}")
+        return line
 
     def _wait(self, delay: float) -> None:
         # Event.wait instead of time.sleep so that stop() interrupts slow models at once.
@@ -189,15 +239,27 @@ class SandboxServer:
 
         with SandboxServer() as server:
             httpx.get(server.base_url + "/models", headers={"Authorization": "Bearer mm_sk_test"})
+
+    ``idle_timeout`` (seconds, default 60; ``None``: never) closes a connection that sends no
+    request, or stalls a read or write, for that long. Request bodies are limited to 16 MiB (413).
     """
 
     def __init__(
-        self, sandbox: Sandbox | None = None, host: str = "127.0.0.1", port: int = 0, *, verbose: bool = False
+        self,
+        sandbox: Sandbox | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        verbose: bool = False,
+        idle_timeout: float | None = DEFAULT_IDLE_TIMEOUT,
     ) -> None:
+        if idle_timeout is not None and idle_timeout <= 0:
+            raise ValueError("idle_timeout must be > 0 (or None for no timeout)")
         self.sandbox = sandbox if sandbox is not None else Sandbox()
         self.host = host
         self._requested_port = port
         self.verbose = verbose
+        self.idle_timeout = idle_timeout
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -205,7 +267,7 @@ class SandboxServer:
         """Bind and start serving (no-op when already running); returns ``self``."""
         if self._httpd is not None:
             return self
-        httpd = _HTTPServer((self.host, self._requested_port), self.sandbox, self.verbose)
+        httpd = _HTTPServer((self.host, self._requested_port), self.sandbox, self.verbose, self.idle_timeout)
         thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="llmwise-sandbox", daemon=True
         )

@@ -17,6 +17,8 @@ from typing import Any, Literal, TypeVar
 
 from ._catalogue import AUTO, CatalogueModel
 from ._faults import Fault, ModelBehaviour
+from ._idempotency import DEFAULT_TTL as DEFAULT_IDEMPOTENCY_TTL
+from ._idempotency import IdempotencyStore
 
 T = TypeVar("T")
 
@@ -219,17 +221,25 @@ class RateLimiter:
         self.enforce = enforce
         self._clock = clock
         self._windows: dict[str, tuple[float, int]] = {}
+        # The sandbox calls hit() under its state lock, but the limiter is usable on its own.
+        self._lock = threading.Lock()
 
     def hit(self, bucket: str) -> RateLimitInfo:
         """Count one request in ``bucket``."""
         limit = RATE_LIMITS.get(bucket, RATE_LIMITS["default"])
-        now = self._clock()
-        start, count = self._windows.get(bucket, (now, 0))
-        if now - start >= RATE_WINDOW_SECONDS:
-            start, count = now, 0
-        count += 1
-        self._windows[bucket] = (start, count)
-        reset = max(0, math.ceil(start + RATE_WINDOW_SECONDS - now))
+        with self._lock:
+            # Read the clock under the lock: a `now` older than the window's start (taken by a
+            # thread that lost the race) would give a reset beyond the window.
+            now = self._clock()
+            start, count = self._windows.get(bucket, (now, 0))
+            if now - start >= RATE_WINDOW_SECONDS:
+                start, count = now, 0
+            count += 1
+            self._windows[bucket] = (start, count)
+        # `start + WINDOW - now` can round to 60.000000000001 when now == start (then ceil is 61):
+        # subtract the elapsed time from the window instead, and clamp to it.
+        elapsed = max(0.0, now - start)
+        reset = min(int(RATE_WINDOW_SECONDS), max(0, math.ceil(RATE_WINDOW_SECONDS - elapsed)))
         return RateLimitInfo(limit, max(0, limit - count), reset, self.enforce and count > limit)
 
 
@@ -244,8 +254,10 @@ class SandboxState:
         api_key: str | None = None,
         catalogue: Iterable[CatalogueModel] = (),
         enforce_rate_limits: bool = False,
+        idempotency_ttl: float = DEFAULT_IDEMPOTENCY_TTL,
     ) -> None:
         self.lock = threading.RLock()
+        self.idempotency_ttl = idempotency_ttl
         self.latency = latency
         self.initial_credits = credits
         self.api_key = api_key
@@ -254,7 +266,8 @@ class SandboxState:
         self.reset()
 
     def reset(self) -> None:
-        """Forget requests, history, faults, model behaviours, policy and components; refill credits."""
+        """Forget requests, history, faults, model behaviours, policy, idempotency keys and components;
+        refill credits."""
         with self.lock:
             self.catalogue: dict[str, CatalogueModel] = {m.id: m for m in self._initial_catalogue}
             self.ledger = CreditLedger(self.initial_credits)
@@ -264,6 +277,8 @@ class SandboxState:
             self.models: dict[str, ModelBehaviour] = {}
             self.faults: list[Fault] = []
             self.rate_limiter = RateLimiter(enforce=self.enforce_rate_limits)
+            #: Answers to POSTs sent with an ``Idempotency-Key`` (see ``_idempotency``).
+            self.idempotency = IdempotencyStore(self.idempotency_ttl)
             self._components: dict[Callable[[], Any], Any] = {}
 
     # -- models ---------------------------------------------------------------------------------
