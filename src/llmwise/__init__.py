@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         RateLimitInfo,
+        ResponseTooLargeError,
         ServerStreamError,
         StreamDeadlineExceededError,
         StreamError,
@@ -78,6 +79,7 @@ __all__ = [
     "StreamDeadlineExceededError",
     "InvalidRequestError",
     "ClientClosedError",
+    "ResponseTooLargeError",
 ]
 
 _LAZY = {

@@ -39,6 +39,8 @@ from ._exceptions import (
     InvalidRequestError,
     LLMWiseError,
     RateLimitInfo,
+    ResponseTooLargeError,
+    excerpt,
     make_status_error,
     parse_retry_after,
 )
@@ -60,6 +62,10 @@ MAX_RETRY_DELAY = 8.0
 # A server asking for a longer wait than this is not waited for: the error is raised instead.
 MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429})
+# What a response may weigh, decoded: JSON answers are kilobytes; the limits stop a compression
+# bomb or a runaway body from exhausting memory (see `max_response_bytes` / `max_event_bytes`).
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024
 
 log = logging.getLogger("llmwise")
 
@@ -409,7 +415,7 @@ def parse_json_body(op: Operation[R], response: httpx.Response, strict: bool = F
         raise _with_response(
             APIResponseValidationError(
                 f"Expected a JSON body from {op.method} {op.path}, got: {response.text[:200]!r}",
-                body=response.text,
+                body=excerpt(response.text),
                 errors=[{"type": "json_invalid", "loc": (), "msg": "The body is not JSON"}],
             ),
             response,
@@ -510,6 +516,12 @@ class BaseClient:
     its whole life); None: no bound beyond `timeout` per wait and `max_retries`."""
     max_retries: int
     default_headers: dict[str, str]
+    max_response_bytes: int
+    """The most a response body may weigh once decoded (default 64 MiB); past it the read stops
+    with `ResponseTooLargeError`."""
+    max_event_bytes: int
+    """The most one line or event of a stream may weigh (default 8 MiB); past it the stream stops
+    with `ResponseTooLargeError`."""
     strict_responses: bool
     """Raise `APIResponseValidationError` on any response value that does not fit its model, instead
     of keeping it as sent (see `response_issues`)."""
@@ -524,6 +536,8 @@ class BaseClient:
         default_headers: Mapping[str, str] | None,
         strict_responses: bool | None = None,
         deadline: float | None = None,
+        max_response_bytes: int | None = None,
+        max_event_bytes: int | None = None,
     ) -> None:
         setup_logging()
         self._api_key = _Secret(resolve_api_key(api_key))
@@ -548,6 +562,10 @@ class BaseClient:
         if not isinstance(strict_responses, bool):
             raise TypeError(f"strict_responses must be a bool, got {type(strict_responses).__name__}")
         self.strict_responses = strict_responses
+        self.max_response_bytes = _byte_limit(
+            "max_response_bytes", max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES
+        )
+        self.max_event_bytes = _byte_limit("max_event_bytes", max_event_bytes, DEFAULT_MAX_EVENT_BYTES)
 
     @property
     def api_key(self) -> str:
@@ -627,6 +645,23 @@ class BaseClient:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise TypeError(f"max_retries must be an int >= 0, got {value!r}")
         return value
+
+
+def _byte_limit(name: str, value: int | None, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a number of bytes > 0, got {value!r}")
+    return value
+
+
+def _too_large(request: httpx.Request, limit: int, what: str = "response body") -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"The {what} of {request.method} {request.url} is larger than {limit:,} bytes once decoded "
+        f"(max_response_bytes / max_event_bytes set the limits); nothing of it was kept",
+        request=request,
+        limit=limit,
+    )
 
 
 def _capped_timeout(timeout: float | httpx.Timeout | None, time_left: float) -> httpx.Timeout:
@@ -904,7 +939,7 @@ class AsyncAPIClient(BaseClient):
                     if response.is_success:
                         if stream is None:
                             try:
-                                await response.aread()
+                                await self._read(response)
                             finally:
                                 await response.aclose()
                             log.info("%s %s -> %d", request.method, request.url, response.status_code)
@@ -915,7 +950,7 @@ class AsyncAPIClient(BaseClient):
                         log.info("%s %s -> %d (stream)", request.method, request.url, response.status_code)
                         return response, retries
                     try:
-                        await response.aread()
+                        await self._read(response)
                     finally:
                         await response.aclose()
                     error = make_status_error(response)
@@ -936,6 +971,19 @@ class AsyncAPIClient(BaseClient):
             await _async_sleep(delay)
             last_error = error
             retries += 1
+
+    async def _read(self, response: httpx.Response) -> None:
+        # `response.aread()`, stopping at `max_response_bytes` of decoded content: a small gzip
+        # body may inflate to gigabytes, and httpx would hold all of it.
+        limit = self.max_response_bytes
+        size = 0
+        chunks = []
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(response.request, limit)
+            chunks.append(chunk)
+        response._content = b"".join(chunks)
 
     async def aclose(self) -> None:
         """Close the connection pool (unless it was passed in as `http_client`)."""
@@ -1022,7 +1070,7 @@ class APIClient(BaseClient):
                     if response.is_success:
                         if stream is None:
                             try:
-                                response.read()
+                                self._read(response)
                             finally:
                                 response.close()
                             log.info("%s %s -> %d", request.method, request.url, response.status_code)
@@ -1033,7 +1081,7 @@ class APIClient(BaseClient):
                         log.info("%s %s -> %d (stream)", request.method, request.url, response.status_code)
                         return response, retries
                     try:
-                        response.read()
+                        self._read(response)
                     finally:
                         response.close()
                     error = make_status_error(response)
@@ -1054,6 +1102,19 @@ class APIClient(BaseClient):
             _sleep(delay)
             last_error = error
             retries += 1
+
+    def _read(self, response: httpx.Response) -> None:
+        # `response.read()`, stopping at `max_response_bytes` of decoded content: a small gzip
+        # body may inflate to gigabytes, and httpx would hold all of it.
+        limit = self.max_response_bytes
+        size = 0
+        chunks = []
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(response.request, limit)
+            chunks.append(chunk)
+        response._content = b"".join(chunks)
 
     def close(self) -> None:
         """Close the connection pool (unless it was passed in as `http_client`)."""

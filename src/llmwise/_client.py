@@ -43,6 +43,8 @@ def _with_options(
     default_headers: Mapping[str, str] | None,
     strict_responses: bool | None = None,
     deadline: float | None = None,
+    max_response_bytes: int | None = None,
+    max_event_bytes: int | None = None,
 ) -> Any:
     new = copy.copy(client)
     # Resources are cached per client and hold a reference to it: the copy needs its own.
@@ -58,6 +60,8 @@ def _with_options(
         default_headers={**client.default_headers, **(default_headers or {})},
         strict_responses=strict_responses if strict_responses is not None else client.strict_responses,
         deadline=deadline if deadline is not None else client.deadline,
+        max_response_bytes=max_response_bytes if max_response_bytes is not None else client.max_response_bytes,
+        max_event_bytes=max_event_bytes if max_event_bytes is not None else client.max_event_bytes,
     )
     return new
 
@@ -85,6 +89,9 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
             a stream, its whole life. Each attempt's timeouts are lowered to the time left, a wait
             that would end past the deadline is not started, and `DeadlineExceededError` (an
             `APITimeoutError`) is raised when it passes. Default None: no deadline.
+        max_response_bytes: the most a response body may weigh once decoded (default 64 MiB): a
+            small compressed body can inflate to gigabytes. Past it, `ResponseTooLargeError`.
+        max_event_bytes: the most one line or event of a stream may weigh (default 8 MiB).
 
     The first four may be positional, in the 0.1 client's order.
     """
@@ -101,6 +108,8 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         http_client: httpx.AsyncClient | None = None,
         strict_responses: bool | None = None,
         deadline: float | None = None,
+        max_response_bytes: int | None = None,
+        max_event_bytes: int | None = None,
     ) -> None:
         if client is not None:
             api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
@@ -113,6 +122,8 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
             default_headers=default_headers,
             strict_responses=strict_responses,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         self._init_http(http_client)
 
@@ -126,6 +137,8 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         default_headers: Mapping[str, str] | None = None,
         strict_responses: bool | None = None,
         deadline: float | None = None,
+        max_response_bytes: int | None = None,
+        max_event_bytes: int | None = None,
     ) -> AsyncLLMWise:
         """A copy of this client with some settings changed, sharing its connection pool.
 
@@ -141,6 +154,8 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
             default_headers=default_headers,
             strict_responses=strict_responses,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         return new
 
@@ -266,6 +281,9 @@ class LLMWise(APIClient, LegacyMethods):
             a stream, its whole life. Each attempt's timeouts are lowered to the time left, a wait
             that would end past the deadline is not started, and `DeadlineExceededError` (an
             `APITimeoutError`) is raised when it passes. Default None: no deadline.
+        max_response_bytes: the most a response body may weigh once decoded (default 64 MiB): a
+            small compressed body can inflate to gigabytes. Past it, `ResponseTooLargeError`.
+        max_event_bytes: the most one line or event of a stream may weigh (default 8 MiB).
 
     The first four may be positional, in the 0.1 client's order.
     """
@@ -282,6 +300,8 @@ class LLMWise(APIClient, LegacyMethods):
         http_client: httpx.Client | None = None,
         strict_responses: bool | None = None,
         deadline: float | None = None,
+        max_response_bytes: int | None = None,
+        max_event_bytes: int | None = None,
     ) -> None:
         if client is not None:
             api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
@@ -294,6 +314,8 @@ class LLMWise(APIClient, LegacyMethods):
             default_headers=default_headers,
             strict_responses=strict_responses,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         self._init_http(http_client)
 
@@ -307,6 +329,8 @@ class LLMWise(APIClient, LegacyMethods):
         default_headers: Mapping[str, str] | None = None,
         strict_responses: bool | None = None,
         deadline: float | None = None,
+        max_response_bytes: int | None = None,
+        max_event_bytes: int | None = None,
     ) -> LLMWise:
         """A copy of this client with some settings changed, sharing its connection pool.
 
@@ -322,6 +346,8 @@ class LLMWise(APIClient, LegacyMethods):
             default_headers=default_headers,
             strict_responses=strict_responses,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
+            max_event_bytes=max_event_bytes,
         )
         return new
 

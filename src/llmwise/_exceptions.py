@@ -36,6 +36,7 @@ __all__ = [
     "RateLimitError",
     "InternalServerError",
     "APIResponseValidationError",
+    "ResponseTooLargeError",
     "StreamError",
     "ServerStreamError",
     "IncompleteStreamError",
@@ -203,6 +204,16 @@ class APIResponseValidationError(APIError):
         """pydantic's error entries without their input values (`loc`, `msg`, `type`)."""
 
 
+class ResponseTooLargeError(APIError):
+    """A response body (or one event of a stream) was larger than the client's limit once decoded
+    (`max_response_bytes`, default 64 MiB; `max_event_bytes`, default 8 MiB). Not retried."""
+
+    def __init__(self, message: str, *, limit: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.limit = limit
+        """The limit that was passed, in bytes."""
+
+
 class APIStatusError(APIError):
     """The server answered with an HTTP error status (4xx or 5xx)."""
 
@@ -338,14 +349,30 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
         return None
 
 
+ERROR_BODY_LIMIT = 64 * 1024
+"""An error body larger than this (in bytes) is kept only as an excerpt, on the error and on its
+response: an error can live long (in a log, a retry loop's history, an error tracker)."""
+
+
+def excerpt(text: str, limit: int = 2000) -> str:
+    """`text`, or its start with a note of how much was cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [cut: {len(text):,} characters in all]"
+
+
 def make_status_error(response: httpx.Response) -> APIStatusError:
     """Build the status error for a response whose body has already been read."""
-    text = response.text
     body: Any
-    try:
-        body = json.loads(text) if text else None
-    except ValueError:
-        body = text
+    if len(response.content) > ERROR_BODY_LIMIT:
+        body = excerpt(response.content[:ERROR_BODY_LIMIT].decode("utf-8", "replace"))
+        response._content = body.encode()
+    else:
+        text = response.text
+        try:
+            body = json.loads(text) if text else None
+        except ValueError:
+            body = text
     status = response.status_code
     headers = dict(response.headers)
     request_id = headers.get("x-request-id")
