@@ -76,7 +76,10 @@ def event_parser(
 def update_view(view: ModelView, event: Any) -> None:
     """Take one of a model's events into its view (odd values are read as what they must be, or
     left out: the event keeps them as sent)."""
-    if isinstance(event, ModelErrorEvent):
+    # `type(...) is` first: an exact class check is several times cheaper than isinstance() against
+    # a pydantic model class, and this runs for every event of a stream.
+    chunk = type(event) is ModelChunkEvent
+    if not chunk and isinstance(event, ModelErrorEvent):
         view.done = True
         view.error = error_text(event.error) or "The model failed"
         view.status_code = status_of(event.status_code, event.get("status"), event.get("code"))
@@ -84,7 +87,7 @@ def update_view(view: ModelView, event: Any) -> None:
     delta = event.delta
     if delta and type(delta) is str:
         view._pieces.append(delta)
-    if isinstance(event, ModelDoneEvent):
+    if not chunk and isinstance(event, ModelDoneEvent):
         view.done = True
         view.latency_ms = number_or_none(event.latency_ms)
         view.content_length = int_or_none(event.content_length)
@@ -159,15 +162,19 @@ class MultiModelAccumulator(Accumulator[Any]):
         return model if isinstance(model, str) else CONTINUE
 
     def add(self, event: Any) -> None:
-        if isinstance(event, PER_MODEL_EVENTS):
+        if type(event) is ModelChunkEvent or isinstance(event, PER_MODEL_EVENTS):
             key = self.key(event)
             view: Optional[ModelView]
-            if key is CONTINUE:
+            if type(key) is str:
+                view = self.views.get(key)
+                if view is None:
+                    view = self._open(key, event)
+            elif key is CONTINUE:
                 view, key = self.last, self.last_key
                 if view is None:  # text before any model was named
                     key = ""
                     view = self.views.get(key) or self._open(key, event)
-            elif isinstance(key, str):
+            elif isinstance(key, str):  # a subclass of str
                 view = self.views.get(key)
                 if view is None:
                     view = self._open(key, event)
