@@ -17,6 +17,7 @@ from contextlib import ExitStack
 from llmwise import AsyncLLMWise, LLMWise, ServerStreamError
 from llmwise.types.chat import RouteEvent, TraceEvent
 from llmwise.types.compare import ModelDoneEvent
+from llmwise.types.judge import Verdict
 from llmwise.types.shared import MessageParam
 
 
@@ -47,7 +48,7 @@ def tour(client: LLMWise, sandbox: object | None) -> None:
 
     section('3. Auto routing (model="auto")')
     answer = client.chat.create(model="auto", messages=ask("Write a Python function that reverses a list."))
-    print(f"auto picked {answer.resolved_model}: {answer.content[:90]}...")
+    print(f"auto picked {answer.resolved_model}: {(answer.content or '')[:90]}...")
 
     section("4. Failover (primary rate limited -> fallback)")
     if sandbox is not None:
@@ -62,9 +63,9 @@ def tour(client: LLMWise, sandbox: object | None) -> None:
                 code = f" ({event.status_code})" if event.status_code else ""
                 print(f"  route: {event.model} {event.status}{code}")
             elif isinstance(event, TraceEvent):
-                tried = " -> ".join(f"{a.model}:{a.status}" for a in event.attempts)
+                tried = " -> ".join(f"{a.model}:{a.status}" for a in event.attempts or [])
                 print(f"  trace: {tried}; answered by {event.final_model}")
-        print(f"  answer: {stream.get_final_completion().content[:90]}...")
+        print(f"  answer: {(stream.get_final_completion().content or '')[:90]}...")
     if sandbox is not None:
         sandbox.set_model("claude-sonnet-4.5")  # type: ignore[attr-defined]
 
@@ -99,7 +100,8 @@ def multi_model_tour(client: LLMWise, sandbox: object | None) -> None:
             if isinstance(event, ModelDoneEvent):
                 print(f"  {event.model} finished ({event.completion_tokens} tokens, {event.latency_ms} ms)")
         result = stream.get_final_result()
-    side_by_side({r.model or "?": r.content for r in result.responses})
+    # `content` and the lists of a result are None when the server sends null (a content filter may).
+    side_by_side({r.model or "?": r.content or "" for r in result.responses or []})
     if result.summary is not None:
         print(
             f"  fastest={result.summary.fastest} longest={result.summary.longest} credits={result.credits_charged}"
@@ -117,7 +119,7 @@ def multi_model_tour(client: LLMWise, sandbox: object | None) -> None:
         messages=ask("How should we cache LLM answers?"),
     )
     print(f"  strategy={blended.strategy} synthesizer={blended.synthesizer} sources={blended.source_models}")
-    print("  " + "\n  ".join(textwrap.wrap(blended.content, 96)))
+    print("  " + "\n  ".join(textwrap.wrap(blended.content or "", 96)))
     print(f"  credits={blended.credits_charged}")
 
     section("8. Judge: a judge model ranks the contestants")
@@ -127,10 +129,11 @@ def multi_model_tour(client: LLMWise, sandbox: object | None) -> None:
         criteria=["accuracy", "clarity"],
         messages=ask("Explain retries with jitter."),
     )
-    if judged.verdict is not None:
-        for score in judged.verdict.scores:
+    # The verdict is a `Verdict` object, or the judge's text when the server sent a string.
+    if isinstance(judged.verdict, Verdict):
+        for score in judged.verdict.scores or []:
             print(f"  #{score.rank} {score.model:<20} {score.score:>4}  {score.reasoning}")
-        print(f"  winner: {judged.verdict.winner}; credits={judged.credits_charged}")
+    print(f"  winner: {judged.winner}; credits={judged.credits_charged}")
 
 
 async def async_tour(client: AsyncLLMWise) -> None:
@@ -142,7 +145,7 @@ async def async_tour(client: AsyncLLMWise) -> None:
         )
     )
     for answer in answers:
-        print(f"  {answer.model}: {answer.content[:70]}...")
+        print(f"  {answer.model}: {(answer.content or '')[:70]}...")
 
 
 def main(argv: list[str]) -> int:

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from llmwise import BadRequestError, LLMWise, ServerStreamError
+from llmwise._streaming.blend import parse_blend_event
 from llmwise.sandbox import Sandbox
 from llmwise.types.blend import (
     BlendChunkEvent,
@@ -15,7 +16,6 @@ from llmwise.types.blend import (
     BlendModelDoneEvent,
     BlendModelErrorEvent,
     BlendResult,
-    parse_blend_event,
     source_label,
 )
 from llmwise.types.shared import ErrorEvent, UnknownEvent
@@ -73,7 +73,7 @@ def test_each_strategy_streams_sources_then_synthesis(server_env: Env, strategy:
     assert result.content == done.content
     assert result.strategy == strategy and result.synthesizer == models[0] and result.source_models == models
     assert result.layers == extra.get("layers") and result.candidates == extra.get("samples")
-    assert [s.label for s in result.sources] == list(expected)
+    assert result.sources is not None and [s.label for s in result.sources] == list(expected)
     assert all(result.by_label[label].content == views[label].text for label in expected)
     assert result.finish_reason == "stop"
     assert result.credits_charged == 4 and sb.credits == 996
@@ -81,6 +81,7 @@ def test_each_strategy_streams_sources_then_synthesis(server_env: Env, strategy:
     plain = server_env.create("blend", models=models, messages=MSG, strategy=strategy, **extra)
     assert isinstance(plain, BlendResult)
     assert plain.content == result.content
+    assert plain.sources is not None
     assert [(s.label, s.content, s.status) for s in plain.sources] == [
         (s.label, s.content, s.status) for s in result.sources
     ]

@@ -107,7 +107,7 @@ def test_failover(env: SandboxEnv) -> None:
     assert failed.status_code == 429
     assert all(e.model == "gpt-5.2" for e in events if isinstance(e, MeshChunkEvent))
     trace = next(e for e in events if isinstance(e, TraceEvent))
-    assert trace.final_model == "gpt-5.2" and [a.model for a in trace.attempts] == ["claude-sonnet-4.5", "gpt-5.2"]
+    assert trace.final_model == "gpt-5.2" and [a.model for a in trace.attempts or []] == ["claude-sonnet-4.5", "gpt-5.2"]
     final = run(stream.get_final_completion())
     assert final.content == model_text("gpt-5.2", MSG)
     assert final.resolved_model == "gpt-5.2" and final.final_model == "gpt-5.2"

@@ -28,10 +28,11 @@ from llmwise._cli._common import event_json
 from llmwise._cli._console import terminal_size
 from llmwise._cli._parser import BLEND_STRATEGIES, CHAT_STRATEGIES, command_index
 from llmwise._cli._render import cell_width, number, side_by_side, table, wrap
+from llmwise._streaming.compare import parse_compare_event
 from llmwise.sandbox import Sandbox, SandboxServer, model_text
 from llmwise.types.blend import BlendStrategy
 from llmwise.types.chat import RoutingParam
-from llmwise.types.compare import parse_compare_event
+from llmwise.types.judge import Verdict
 from llmwise.types.shared import MessageParam
 
 KEY = "mm_sk_cli_test_key_0123456789"
@@ -270,7 +271,7 @@ def test_blend_streams_the_synthesis_and_reports_sources(cli: Cli) -> None:
             models=["gpt-5.2", "claude-sonnet-4.5"], strategy="moa", layers=2, synthesizer="gemini-3-flash",
             messages=USER,
         ).content  # fmt: skip
-    assert proc.stdout == expected + "\n"
+    assert proc.stdout == f"{expected}\n"
     lines = stderr_lines(proc)
     assert lines[0] == "-> blending gpt-5.2, claude-sonnet-4.5"
     assert {line.split(" (")[0] for line in lines if line.startswith("ok ")} == {
@@ -289,7 +290,7 @@ def test_judge_prints_a_table_ranked_best_first(cli: Cli) -> None:
         verdict = client.judge.create(
             contestants=contestants, judge="gemini-3-flash", criteria=["accuracy", "brevity"], messages=USER
         ).verdict
-    assert verdict is not None
+    assert isinstance(verdict, Verdict) and verdict.scores is not None
     lines = proc.stdout.splitlines()
     assert lines[0].split() == ["rank", "model", "score", "reasoning"]
     rows = [line.split(maxsplit=3) for line in lines[2:] if re.match(r"\s*\d+  ", line)]

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from llmwise import BadRequestError, InternalServerError, ServerStreamError
+from llmwise._streaming.compare import parse_compare_event
 from llmwise.types.compare import (
     CompareDoneEvent,
     CompareResult,
@@ -15,7 +16,6 @@ from llmwise.types.compare import (
     ModelChunkEvent,
     ModelDoneEvent,
     ModelErrorEvent,
-    parse_compare_event,
 )
 from llmwise.types.shared import ErrorEvent, UnknownEvent
 from multi_support import MODELS, MSG, Env
@@ -49,13 +49,14 @@ def test_stream_views_equal_model_text(server_env: Env) -> None:
         assert view.tokens == len(view.text.split())
 
     result: CompareResult = out.result
+    assert result.responses is not None
     assert [r.model for r in result.responses] == MODELS
     assert all(r.ok and r.content == sb.model_text(r.model or "", MSG) for r in result.responses)
     assert result.by_model[B].content == views[B].text
     assert result.id is not None and result.id == out.stream.request_id
     assert result.summary is not None
     stats = result.summary.models
-    assert set(stats) == set(MODELS)
+    assert stats is not None and set(stats) == set(MODELS)
     assert result.summary.longest == max(MODELS, key=lambda m: len(views[m].text))
     assert all(stats[m].content_length == len(views[m].text) for m in MODELS)
     assert result.credits_charged == 2
@@ -66,6 +67,7 @@ def test_non_stream_result_equals_stream_result(server_env: Env) -> None:
     streamed: CompareResult = compare(server_env).result
     plain = server_env.create("compare", models=MODELS, messages=MSG)
     assert isinstance(plain, CompareResult)
+    assert plain.responses is not None and streamed.responses is not None
     assert [(r.model, r.content, r.status) for r in plain.responses] == [
         (r.model, r.content, r.status) for r in streamed.responses
     ]
@@ -253,11 +255,23 @@ def test_parser_never_guesses() -> None:
     assert kind({"event": "summary", "fastest": A}) is CompareSummaryEvent
     assert kind({"event": "done", "credits_charged": 2}) is CompareDoneEvent
     assert kind({"event": "verdict", "winner": A}) is UnknownEvent
-    assert kind({"delta": "no model"}) is UnknownEvent
+    assert kind({"delta": "no model"}) is ModelChunkEvent  # continues the view of the frame before
     assert kind({"model": A}) is UnknownEvent
+    # Error frames are errors whatever their kind's spelling; a model's own failure is not fatal.
+    assert kind({"event": "ERROR", "error": {"message": "x"}}) is ErrorEvent
+    assert kind({"event": "model_failed", "error": "x"}) is ErrorEvent
+    assert kind({"event": "model_failed", "model": A, "error": "x"}) is ModelErrorEvent
+    assert kind({"event": "error", "model": A, "error": "x"}) is ErrorEvent
+    assert kind({"event": "done", "error": "x"}) is ErrorEvent
+    assert kind({"event": "done", "error": None, "credits_charged": 2}) is CompareDoneEvent
+    assert kind({"event": "summary", "error": "x"}) is CompareSummaryEvent
+    # An unknown kind with text is text; without, it is unknown.
+    assert kind({"event": "partial", "model": A, "delta": "x"}) is ModelChunkEvent
+    assert kind({"event": "partial", "model": A, "delta": 5}) is UnknownEvent
+    assert kind({"model": A, "delta": 5}) is ModelChunkEvent  # a chunk whose delta does not fit
     summary = parse_compare_event({"event": "summary", "models": {A: {"tokens": 3, "novel": 1}}, "extra": True})
     assert isinstance(summary, CompareSummaryEvent)
-    assert summary.models[A].tokens == 3 and summary.models[A].get("novel") == 1 and summary.get("extra") is True
+    assert summary.models is not None and summary.models[A].tokens == 3 and summary.models[A].get("novel") == 1 and summary.get("extra") is True
 
 
 def test_frames_that_do_not_fit_their_type_are_kept_as_events(mode: str) -> None:
@@ -273,7 +287,8 @@ def test_frames_that_do_not_fit_their_type_are_kept_as_events(mode: str) -> None
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=ChunkedBody(frames))
 
-    events, error, stream = collect_stream(mock_client(mode, handler), "compare", models=[A, B], messages=MSG)
+    client = mock_client(mode, handler, strict_responses=False)
+    events, error, stream = collect_stream(client, "compare", models=[A, B], messages=MSG)
     assert error is None
     assert stream.skipped_frames == []
     assert [type(e) for e in events] == [

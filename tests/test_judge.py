@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from llmwise import BadRequestError, ServerStreamError
+from llmwise._streaming.judge import parse_judge_event
 from llmwise.types.judge import (
     JudgeDoneEvent,
     JudgeResult,
@@ -15,7 +16,6 @@ from llmwise.types.judge import (
     ModelErrorEvent,
     Verdict,
     VerdictEvent,
-    parse_judge_event,
 )
 from llmwise.types.shared import UnknownEvent
 from multi_support import MODELS, MSG, Env
@@ -53,11 +53,11 @@ def test_stream_contestants_then_verdict(server_env: Env) -> None:
 
     result: JudgeResult = out.result
     assert result.winner == verdict.winner
-    assert result.verdict is not None and result.verdict.ranking == verdict.ranking
+    assert isinstance(result.verdict, Verdict) and result.verdict.ranking == verdict.ranking
     assert result.winner_response is not None
     assert result.winner_response.model == result.winner
     assert result.winner_response.content == sb.model_text(verdict.winner or "", MSG)
-    assert [c.model for c in result.contestants] == MODELS
+    assert result.contestants is not None and [c.model for c in result.contestants] == MODELS
     assert result.by_model[B].content == views[B].text
     assert result.judge == JUDGE
     assert result.credits_charged == 5 and result.credits_remaining == sb.credits == 995
@@ -70,6 +70,7 @@ def test_non_stream_result_equals_stream_result(server_env: Env) -> None:
     assert plain.verdict == streamed.verdict
     assert plain.winner == streamed.winner
     assert plain.winner_response == streamed.winner_response
+    assert plain.contestants is not None and streamed.contestants is not None
     assert [(c.model, c.content, c.status) for c in plain.contestants] == [
         (c.model, c.content, c.status) for c in streamed.contestants
     ]
@@ -170,7 +171,7 @@ def test_verdict_scores_are_sorted_by_rank() -> None:
         }
     )
     assert verdict.ranking == [B, "x", A, C]
-    assert verdict.scores[0].get("extra") == "kept"
+    assert verdict.scores is not None and verdict.scores[0].get("extra") == "kept"
     assert verdict.score_of("nobody") is None
 
 

@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     from typing_extensions import deprecated
 
     from ._pagination import AsyncPage, Page
-    from .resources.blend import AsyncBlendStream, BlendStream
-    from .resources.chat import AsyncChatStream, ChatStream
-    from .resources.compare import AsyncCompareStream, CompareStream
-    from .resources.judge import AsyncJudgeStream, JudgeStream
+    from ._streaming.blend import AsyncBlendStream, BlendStream
+    from ._streaming.chat import AsyncChatStream, ChatStream
+    from ._streaming.compare import AsyncCompareStream, CompareStream
+    from ._streaming.judge import AsyncJudgeStream, JudgeStream
     from .types.blend import BlendResult
     from .types.chat import ChatCompletion, RoutingParam
     from .types.compare import CompareResult

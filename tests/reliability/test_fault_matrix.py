@@ -17,6 +17,7 @@ import pytest
 
 from llmwise import (
     APIConnectionError,
+    APIResponseValidationError,
     APITimeoutError,
     IncompleteStreamError,
     InsufficientCreditsError,
@@ -152,6 +153,25 @@ MATRIX: list[Case] = [
          lambda sb: sb.unknown_event(after_events=1),
          streamed=Outcome(1, (), None, "full", unknown_events=1),
          plain=UNTOUCHED),
+    Case("error-frame-shaped-oddly",  # an error object, the kind in capitals: still the stream's error
+         lambda sb: sb.unknown_event(
+             after_events=2, payload={"event": "ERROR", "error": {"message": "upstream", "code": 503}, "refunded": True}
+         ),
+         streamed=Outcome(1, (), ServerStreamError, 2, {"status_code": 503, "refunded": True}),
+         plain=UNTOUCHED),
+    Case("error-frame-of-an-unknown-kind",  # a kind this SDK does not know, carrying an error
+         lambda sb: sb.unknown_event(after_events=3, payload={"event": "failure", "error": "boom", "status": "502"}),
+         streamed=Outcome(1, (), ServerStreamError, 3, {"status_code": 502, "refunded": None}),
+         plain=UNTOUCHED),
+    Case("misfit-frame-strict",  # the suite's clients are strict: a misfit raises, at its place
+         lambda sb: sb.unknown_event(after_events=2, payload={"model": MODEL, "delta": "", "done": "maybe"}),
+         streamed=Outcome(1, (), APIResponseValidationError, 2),
+         plain=UNTOUCHED),
+    Case("misfit-frame-lenient",  # a lenient client keeps it as an event, its odd value as sent
+         lambda sb: sb.unknown_event(after_events=2, payload={"model": MODEL, "delta": "", "done": "maybe"}),
+         streamed=Outcome(1, (), None, "full"),
+         plain=UNTOUCHED,
+         options={"strict_responses": False}),
     # -- the model failing (sandbox set_model) ----------------------------------------------------------
     Case("model-500-after-2-chunks",  # streamed: an in-stream error event; plain: HTTP 500, retried
          lambda sb: sb.set_model(MODEL, fail_status=500, fail_after_chunks=2),

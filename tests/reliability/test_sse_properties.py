@@ -5,6 +5,8 @@ a mock httpx transport that delivers them in arbitrary chunks, and the result th
 events, text, error class and message, partial text, skipped frames) must not depend on the
 chunking. Arbitrary bytes must end in typed events or an llmwise error: never another exception,
 never a hang (the mock body is finite, and each run is bounded by the number of `data` fields).
+Every property holds for a strict client (the suite's default) and a lenient one; in lenient mode
+every JSON object frame is an event, or an error frame raised as `ServerStreamError`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from llmwise import LLMWiseError
+from llmwise import LLMWiseError, ServerStreamError
+from llmwise._streaming._frames import is_error_kind, says_error
 from llmwise.sandbox import Sandbox
 from llmwise.types.shared import StreamEventBase
 from support import ChunkedBody, collect_stream, mock_client, run
@@ -84,13 +87,14 @@ class Body:
         return httpx.Response(self.status, headers=self.headers, stream=ChunkedBody(self.chunks, self.error))
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=["sync", "async", "sync-lenient", "async-lenient"])
 def served(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Body]]:
     """One client per test (max_retries=0: a retried failure would only replay the same body)."""
     body = Body()
-    client: Any = mock_client(request.param, body, max_retries=0)
+    mode, _, lenient = request.param.partition("-")
+    client: Any = mock_client(mode, body, max_retries=0, strict_responses=not lenient)
     yield client, body
-    if request.param == "sync":
+    if mode == "sync":
         client.close()
         client._http.close()
     else:
@@ -224,7 +228,11 @@ chat_payloads = st.one_of(
     ),
     st.builds(lambda k, v: {"event": k, "value": v}, st.sampled_from(["brand_new", "usage", "x"]), texts),
     st.just({"model": A, "delta": "", "done": True, "content_length": 3}),
-    st.just({"model": A, "delta": 5, "done": False}),  # a known kind with a wrong type: skipped
+    st.just({"model": A, "delta": 5, "done": False}),  # a known kind with a wrong type
+    st.just({"event": "done", "credits_charged": "2", "extra": {"x": [1]}}),
+    st.just({"delta": "no model "}),
+    st.just({"event": "text_delta", "delta": "new kind "}),
+    st.just({"event": "route", "model": A, "status": "failed", "error": {"message": "busy"}}),
 )
 # A payload, then how it is framed: plain data, split over two data lines, with event/id/retry
 # fields, or as a non-JSON / non-object frame, or a comment.
@@ -431,3 +439,73 @@ def test_utf8_decoding_matches_an_incremental_decoder(served: tuple[Any, Body]) 
         body.set([data[:cut], data[cut:]])
         events, error, stream = collect_stream(client, "chat", **CHAT)
         assert error is None and stream.text == delta and len(events) == 2
+
+
+# --- lenient mode: every JSON object is an event ------------------------------------------------------
+
+FRAME_KEYS = ["event", "delta", "model", "done", "error", "status_code", "status", "refunded", "credits_charged", "x"]
+frame_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 600),
+    st.sampled_from(["done", "error", "ERROR", "route", "chunk", "trace", "summary", "", "x", "429", "true"]),
+    st.text(max_size=4),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.sampled_from(["message", "code", "a"]), st.one_of(st.text(max_size=3), st.integers()), max_size=2),
+)
+object_frames = st.dictionaries(st.sampled_from(FRAME_KEYS), frame_values, max_size=5)
+ENDPOINTS = {
+    "chat": CHAT,
+    "compare": {"models": [A, B], "messages": MSG},
+    "blend": {"models": [A, B], "messages": MSG},
+    "judge": {"contestants": [A, B], "judge": C, "messages": MSG},
+}
+
+
+def _is_error_frame(frame: dict[str, Any], method: str) -> bool:
+    """Whether the rules of `llmwise._streaming` make the frame an error frame."""
+    kind, error = frame.get("event"), frame.get("error")
+    if is_error_kind(kind):
+        return True
+    known = {"chat": {"route", "chunk", "trace"}, "compare": {"summary"}, "judge": {"verdict"}, "blend": set()}
+    if kind == "done":
+        return says_error(error)
+    if isinstance(kind, str) and kind in known[method]:
+        return False
+    per_model = method != "chat" and isinstance(frame.get("model"), str)
+    return says_error(error) and not per_model
+
+
+@PROPERTY_SETTINGS
+@given(
+    method=st.sampled_from(sorted(ENDPOINTS)),
+    frames=st.lists(object_frames, max_size=10),
+    cuts=st.lists(st.integers(min_value=0), max_size=10),
+)
+def test_lenient_every_object_frame_is_an_event_or_raises_as_an_error_frame(
+    method: str, frames: list[dict[str, Any]], cuts: list[int]
+) -> None:
+    body = Body()
+    client: Any = mock_client("sync", body, max_retries=0, strict_responses=False)
+    raw = "".join(f"data: {json.dumps(f)}\n\n" for f in [*frames, {"event": "done"}]).encode()
+    body.set(split(raw, cuts))
+    events, error, stream = collect_stream(client, method, **ENDPOINTS[method])
+    assert stream.skipped_frames == []
+    sent = [*frames, {"event": "done"}]
+    if error is None:
+        assert len(events) == len(sent)
+        assert not any(_is_error_frame(f, method) for f in sent)
+    else:
+        assert isinstance(error, ServerStreamError), repr(error)
+        assert _is_error_frame(sent[len(events)], method)
+        assert not any(_is_error_frame(f, method) for f in sent[: len(events)])
+    assert all(isinstance(e, StreamEventBase) for e in events)
+    # The stream's helpers read only what fits: they never crash on raw values.
+    assert isinstance(stream.text, str)
+    if method != "chat":
+        assert all(isinstance(v.text, str) and isinstance(v.status, str) for v in stream.models.values())
+    if error is None:
+        result = run(stream.get_final_completion() if method == "chat" else stream.get_final_result())
+        assert result is not None
+    client.close()
+    client._http.close()

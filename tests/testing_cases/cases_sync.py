@@ -42,7 +42,7 @@ def stream_text(client: LLMWise, model: str = "gpt-5.2") -> tuple[str, list[Any]
     with client.chat.stream(model=model, messages=HI) as stream:
         for event in stream:
             events.append(event)
-        return stream.get_final_completion().content, events
+        return stream.get_final_completion().content or "", events
 
 
 # -- fixtures and transports -----------------------------------------------------------------------

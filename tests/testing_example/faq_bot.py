@@ -33,4 +33,4 @@ def answer(client: llmwise.LLMWise, question: str) -> Answer:
         )
     except llmwise.InsufficientCreditsError:
         return Answer(OFFLINE, None)
-    return Answer(completion.content, completion.resolved_model)
+    return Answer(completion.content or "", completion.resolved_model)

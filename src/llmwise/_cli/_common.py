@@ -88,8 +88,12 @@ def timing(latency_ms: Optional[Number], tokens: Optional[int], unit: str = "tok
     return f"{number(latency_ms)} ms, {number(tokens)} {unit}"
 
 
-def failure(status: Optional[int], error: Optional[str], *, detail: bool = False) -> str:
-    """Why a model failed: its status (progress lines stay short), with the message if `detail`."""
+def failure(status: Optional[int], error: Any, *, detail: bool = False) -> str:
+    """Why a model failed: its status (progress lines stay short), with the message if `detail`
+    (`error` as the server sent it: a message, or an error object)."""
+    from .._streaming._frames import error_text
+
+    error = error_text(error)
     if status is not None and error and detail:
         return f"{status}: {error}"
     return str(status) if status is not None else (error or "no reason given")

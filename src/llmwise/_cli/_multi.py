@@ -19,6 +19,7 @@ from ..types.blend import (
     source_label,
 )
 from ..types.compare import CompareResult
+from ..types.judge import JudgeScore, Verdict
 from ._common import credits_text, failure, json_events, messages, sampling, timing
 from ._console import Console, LiveView, terminal_size
 from ._render import number, side_by_side, table
@@ -121,7 +122,7 @@ def blend(client: LLMWise, args: argparse.Namespace, console: Console) -> int:
         for event in stream:
             if not isinstance(event, (BlendChunkEvent, BlendModelDoneEvent, BlendModelErrorEvent)):
                 continue
-            label = source_label(event.model, event.layer, event.sample)
+            label = source_label(event.model or "?", event.layer, event.sample)
             if event.is_synthesis and not synthesizing:
                 synthesizing = True
                 console.note(f"-> synthesizing with {event.model}")
@@ -163,15 +164,19 @@ def judge(client: LLMWise, args: argparse.Namespace, console: Console) -> int:
             elif isinstance(event, ModelErrorEvent):
                 console.note(f"x {event.model} failed ({failure(event.status_code, event.error)})")
         result = stream.get_final_result()
-    scores = result.verdict.scores if result.verdict is not None else []
+    # A verdict the server sent as text (not an object) has no table: its text is printed.
+    verdict = result.verdict if isinstance(result.verdict, Verdict) else None
+    scores = [s for s in (verdict.scores or []) if isinstance(s, JudgeScore)] if verdict is not None else []
     rows = [
-        (number(s.rank, "-"), s.model or "?", number(s.score, "-"), s.reasoning or "") for s in scores
+        (number(s.rank, "-"), str(s.model or "?"), number(s.score, "-"), str(s.reasoning or "")) for s in scores
     ]
     console.lines(table(["rank", "model", "score", "reasoning"], rows, align="><><", width=terminal_size()[0]))
     console.line()
     console.line(f"winner: {result.winner or 'none'}")
-    if result.verdict is not None and result.verdict.overall:
-        console.line(result.verdict.overall)
+    if verdict is not None and verdict.overall:
+        console.line(verdict.overall)
+    elif isinstance(result.verdict, str) and result.verdict:
+        console.line(result.verdict)
     credits = credits_text(result.credits_charged, result.credits_remaining)
     if credits:
         console.note(f"-- judged by {result.judge or judge_model}, {credits}")

@@ -1,8 +1,14 @@
-"""Blend: several sources answer, then a synthesizer merges them into one answer (`POST /blend`)."""
+"""Blend: several sources answer, then a synthesizer merges them into one answer (`POST /blend`).
+
+Field types follow the contract (§3.3, §4.5, §5.3): documented fields have their documented type;
+the others are marked *assumed* (no source names blend's stream frames: `phase`, `layer` and
+`sample` are the sandbox's design) and admit the plausible shapes. Data only: the stream logic is in
+`llmwise._streaming.blend`.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional, Union, cast
+from typing import Literal, Optional, Union
 
 from typing_extensions import Required
 
@@ -13,13 +19,9 @@ from ._multi import (
     ModelErrorEvent,
     ModelResponse,
     ModelView,
-    MultiModelAccumulator,
     MultiModelParams,
-    PerModelEvent,
-    event_data,
-    event_parser,
 )
-from .shared import DoneEventBase, ErrorEvent, Number, UnknownEvent
+from .shared import DoneEventBase, ErrorEvent, Id, Number, UnknownEvent
 
 __all__ = [
     "BlendStrategy",
@@ -32,8 +34,6 @@ __all__ = [
     "BlendDoneEvent",
     "BlendStreamEvent",
     "ModelView",
-    "BlendAccumulator",
-    "parse_blend_event",
     "source_label",
 ]
 
@@ -66,7 +66,7 @@ def source_label(model: str, layer: Optional[int] = None, sample: Optional[int] 
 
 
 class _BlendFrame(BaseModel):
-    """The fields that place a blend frame: its phase and its moa layer or self_moa sample."""
+    """The fields that place a blend frame: its phase and its moa layer or self_moa sample (assumed)."""
 
     phase: Optional[str] = None
     """`gather`, `layer` (moa), `sample` (self_moa) or `synthesis`."""
@@ -94,7 +94,8 @@ class BlendModelErrorEvent(ModelErrorEvent, _BlendFrame):
 
 
 class BlendDoneEvent(DoneEventBase):
-    """The end of a blend stream: the synthesized answer, how it was made, and billing."""
+    """The end of a blend stream: the synthesized answer, how it was made, and billing (the fields of
+    the TS client's `BlendResponse`; `content` and `finish_reason` are assumed)."""
 
     content: Optional[str] = None
     """The synthesized answer."""
@@ -109,7 +110,8 @@ class BlendDoneEvent(DoneEventBase):
 
 
 class BlendSource(ModelResponse):
-    """One source answer of a blend (a model, a moa layer's answer, or a self_moa sample)."""
+    """One source answer of a blend (a model, a moa layer's answer, or a self_moa sample); built by
+    the stream (the JSON answer's sources are assumed to have this shape)."""
 
     layer: Optional[int] = None
     """moa: the layer this answer came from."""
@@ -119,43 +121,55 @@ class BlendSource(ModelResponse):
     @property
     def label(self) -> str:
         """`model`, `model#layer<k>` or `model#sample<i>`: the key of `BlendResult.by_label`."""
-        return source_label(self.model or "", self.layer, self.sample)
+        layer, sample = self.layer, self.sample
+        return source_label(
+            self.model if isinstance(self.model, str) else "",
+            layer if isinstance(layer, int) else None,
+            sample if isinstance(sample, int) else None,
+        )
 
 
 class BlendResult(BaseModel):
-    """The synthesized answer of a blend call (and what `BlendStream.get_final_result()` builds)."""
+    """The synthesized answer of a blend call (and what `BlendStream.get_final_result()` builds).
 
-    id: Optional[str] = None
+    Documented (§5.3): `id`, `content`, `strategy`, `source_models`, `synthesizer`, `latency_ms`,
+    `candidates`, `layers`, the billing fields, `conversation_id` and the semantic-memory fields.
+    Assumed: `sources` and `finish_reason`.
+    """
+
+    id: Optional[Id] = None
     """The request id (usable with `client.history.retrieve`)."""
-    content: str = ""
-    """The synthesized answer."""
+    content: Optional[str] = ""
+    """The synthesized answer (None when the server sent null)."""
     strategy: Optional[str] = None
     """The strategy used (the vocabulary may grow)."""
     synthesizer: Optional[str] = None
     """The model that wrote the answer."""
-    source_models: list[str] = []
-    """The source models, as requested."""
+    source_models: Optional[list[str]] = []
+    """The source models, as requested (None when the server sent null)."""
     layers: Optional[int] = None
     """moa: how many layers ran (None for other strategies)."""
     candidates: Optional[int] = None
     """self_moa: how many samples were drawn (None for other strategies)."""
-    sources: list[BlendSource] = []
-    """Every source answer: by layer (moa) or sample (self_moa), then in request order."""
+    sources: Optional[list[BlendSource]] = []
+    """Every source answer: by layer (moa) or sample (self_moa), then in request order (assumed)."""
     finish_reason: Optional[str] = None
     latency_ms: Optional[Number] = None
     credits_charged: Optional[Number] = None
     credits_remaining: Optional[Number] = None
-    conversation_id: Optional[str] = None
+    conversation_id: Optional[Id] = None
     semantic_memory_used: Optional[bool] = None
     semantic_memory_hits: Optional[int] = None
 
     @property
     def by_label(self) -> dict[str, BlendSource]:
-        """The sources keyed by `source.label` (the keys of `BlendStream.models`)."""
-        return {source.label: source for source in self.sources}
+        """The sources keyed by `source.label` (the keys of `BlendStream.models`); sources the
+        server sent in another shape are left out."""
+        sources = self.sources
+        if not isinstance(sources, list):
+            return {}
+        return {source.label: source for source in sources if isinstance(source, BlendSource)}
 
-
-_BLEND_FRAMES = (BlendChunkEvent, BlendModelDoneEvent, BlendModelErrorEvent)
 
 BlendStreamEvent = Union[
     BlendChunkEvent,
@@ -166,39 +180,3 @@ BlendStreamEvent = Union[
     UnknownEvent,
 ]
 """Any event of a blend stream; tell them apart with `isinstance` (or `match`)."""
-
-_parse = event_parser(
-    {"done": BlendDoneEvent, "error": ErrorEvent},
-    chunk=BlendChunkEvent,
-    done=BlendModelDoneEvent,
-    error=BlendModelErrorEvent,
-)
-
-
-def parse_blend_event(data: dict[str, Any]) -> BlendStreamEvent:
-    """The typed event for one blend stream payload; unknown kinds become `UnknownEvent`."""
-    return cast(BlendStreamEvent, _parse(data))
-
-
-class BlendAccumulator(MultiModelAccumulator):
-    """Builds the per-source views, the synthesis text and the final `BlendResult` of a blend stream."""
-
-    def label(self, event: PerModelEvent) -> Optional[str]:
-        if not isinstance(event, _BLEND_FRAMES):
-            return event.model
-        if event.is_synthesis:
-            return None
-        return source_label(event.model, event.layer, event.sample)
-
-    @property
-    def text(self) -> str:
-        """The synthesized answer so far."""
-        return self.main.text if self.main is not None else ""
-
-    def result(self) -> BlendResult:
-        """The final result, as the non-streaming call would have returned it."""
-        data = event_data(self.done)
-        if data.get("content") is None:
-            data["content"] = self.text
-        data["sources"] = [view.response_data() for view in self.ordered()]
-        return BlendResult.from_api(data)

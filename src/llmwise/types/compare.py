@@ -1,9 +1,13 @@
-"""Compare: 2 to 9 models answer the same prompt side by side (`POST /compare`)."""
+"""Compare: 2 to 9 models answer the same prompt side by side (`POST /compare`).
+
+Field types follow the contract (§4.4, §5.2): documented fields have their documented type; the
+others are marked *assumed* and admit the plausible shapes (ids are `Id`; containers may be null).
+Data only: the stream logic is in `llmwise._streaming.compare`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal, Optional, Union, cast
+from typing import Literal, Optional, Union
 
 from typing_extensions import Required
 
@@ -14,13 +18,10 @@ from ._multi import (
     ModelErrorEvent,
     ModelResponse,
     ModelView,
-    MultiModelAccumulator,
     MultiModelParams,
     by_model,
-    event_data,
-    event_parser,
 )
-from .shared import DoneEventBase, ErrorEvent, Number, StreamEventBase, UnknownEvent
+from .shared import DoneEventBase, ErrorEvent, Id, Number, StreamEventBase, UnknownEvent
 
 __all__ = [
     "CompareCreateParams",
@@ -35,8 +36,6 @@ __all__ = [
     "CompareDoneEvent",
     "CompareStreamEvent",
     "ModelView",
-    "CompareAccumulator",
-    "parse_compare_event",
 ]
 
 
@@ -48,17 +47,17 @@ class CompareCreateParams(MultiModelParams, total=False):
 
 
 class ModelStats(BaseModel):
-    """One model's numbers in a compare summary."""
+    """One model's numbers in a compare summary (documented: `latency_ms`, `tokens`)."""
 
     latency_ms: Optional[Number] = None
     tokens: Optional[int] = None
     """Tokens the model generated."""
     content_length: Optional[int] = None
-    """Characters in the model's answer."""
+    """Characters in the model's answer (assumed)."""
     status: Optional[str] = None
-    """`ok` or `error` (the vocabulary may grow)."""
+    """`ok` or `error` (assumed; the vocabulary may grow)."""
     status_code: Optional[int] = None
-    """The upstream status, for a model that failed."""
+    """The upstream status, for a model that failed (assumed)."""
 
 
 class CompareSummary(BaseModel):
@@ -68,30 +67,36 @@ class CompareSummary(BaseModel):
     """The successful model with the lowest latency."""
     longest: Optional[str] = None
     """The successful model with the longest answer."""
-    models: dict[str, ModelStats] = {}
-    """Per-model numbers, by model id."""
+    models: Optional[dict[str, ModelStats]] = {}
+    """Per-model numbers, by model id (None when the server sent null)."""
 
 
 class CompareResult(BaseModel):
-    """The answers of a compare call (and what `CompareStream.get_final_result()` builds)."""
+    """The answers of a compare call (and what `CompareStream.get_final_result()` builds).
 
-    id: Optional[str] = None
+    Documented (§5.2): `id`, `responses`, `summary`, the billing fields, `conversation_id` and the
+    semantic-memory fields. Assumed: `latency_ms`.
+    """
+
+    id: Optional[Id] = None
     """The request id (usable with `client.history.retrieve`)."""
-    responses: list[ModelResponse] = []
-    """Every model's answer, in the order the request listed the models; failed models included."""
+    responses: Optional[list[ModelResponse]] = []
+    """Every model's answer, in the order the request listed the models; failed models included
+    (None when the server sent null)."""
     summary: Optional[CompareSummary] = None
     """Fastest, longest and per-model numbers."""
     credits_charged: Optional[Number] = None
     credits_remaining: Optional[Number] = None
     latency_ms: Optional[Number] = None
-    """Wall time of the whole comparison."""
-    conversation_id: Optional[str] = None
+    """Wall time of the whole comparison (assumed)."""
+    conversation_id: Optional[Id] = None
     semantic_memory_used: Optional[bool] = None
     semantic_memory_hits: Optional[int] = None
 
     @property
     def by_model(self) -> dict[str, ModelResponse]:
-        """The answers keyed by model id: `result.by_model["gpt-5.2"].content`."""
+        """The answers keyed by model id: `result.by_model["gpt-5.2"].content` (answers the server
+        sent in another shape are left out)."""
         return by_model(self.responses)
 
 
@@ -105,7 +110,6 @@ class CompareDoneEvent(DoneEventBase):
     """The end of a compare stream, with billing."""
 
 
-
 CompareStreamEvent = Union[
     ModelChunkEvent,
     ModelDoneEvent,
@@ -116,30 +120,3 @@ CompareStreamEvent = Union[
     UnknownEvent,
 ]
 """Any event of a compare stream; tell them apart with `isinstance` (or `match`)."""
-
-_parse = event_parser({"summary": CompareSummaryEvent, "done": CompareDoneEvent, "error": ErrorEvent})
-
-
-def parse_compare_event(data: dict[str, Any]) -> CompareStreamEvent:
-    """The typed event for one compare stream payload; unknown kinds become `UnknownEvent`."""
-    return cast(CompareStreamEvent, _parse(data))
-
-
-class CompareAccumulator(MultiModelAccumulator):
-    """Builds the per-model views and the final `CompareResult` of a compare stream."""
-
-    def __init__(self, params: Mapping[str, Any] | None = None) -> None:
-        super().__init__(params)
-        self.summary: Optional[CompareSummaryEvent] = None
-
-    def on_event(self, event: Any) -> None:
-        if isinstance(event, CompareSummaryEvent):
-            self.summary = event
-
-    def result(self) -> CompareResult:
-        """The final result, as the non-streaming call would have returned it."""
-        data = event_data(self.done)
-        data["responses"] = [view.response_data() for view in self.ordered()]
-        if self.summary is not None:
-            data["summary"] = event_data(self.summary)
-        return CompareResult.from_api(data)

@@ -1,9 +1,15 @@
-"""Judge: 2 to 4 contestants answer, then a judge model ranks them (`POST /judge`)."""
+"""Judge: 2 to 4 contestants answer, then a judge model ranks them (`POST /judge`).
+
+Field types follow the contract (§3.4, §4.6, §5.4): documented fields have their documented type;
+the others are marked *assumed* and admit the plausible shapes. The JSON answer's `verdict` has no
+documented type: it is a `Verdict` when it comes as an object (the streamed verdict's shape), and the
+judge's text, kept as a `str`, when it comes as a string. Data only: the stream logic is in
+`llmwise._streaming.judge`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar, Literal, Optional, Union, cast
+from typing import Any, Literal, Optional, Union
 
 from pydantic import field_validator
 from typing_extensions import Required
@@ -15,13 +21,10 @@ from ._multi import (
     ModelErrorEvent,
     ModelResponse,
     ModelView,
-    MultiModelAccumulator,
     MultiModelParams,
     by_model,
-    event_data,
-    event_parser,
 )
-from .shared import DoneEventBase, ErrorEvent, Number, StreamEventBase, UnknownEvent
+from .shared import DoneEventBase, ErrorEvent, Id, Number, StreamEventBase, UnknownEvent
 
 __all__ = [
     "JudgeCreateParams",
@@ -37,8 +40,6 @@ __all__ = [
     "JudgeDoneEvent",
     "JudgeStreamEvent",
     "ModelView",
-    "JudgeAccumulator",
-    "parse_judge_event",
 ]
 
 
@@ -54,7 +55,7 @@ class JudgeCreateParams(MultiModelParams, total=False):
 
 
 class JudgeScore(BaseModel):
-    """The judge's assessment of one contestant."""
+    """The judge's assessment of one contestant (documented: `model`, `rank`, `score`, `reasoning`)."""
 
     model: Optional[str] = None
     rank: Optional[int] = None
@@ -65,70 +66,98 @@ class JudgeScore(BaseModel):
     """Why the judge scored it so."""
 
 
+def _rank_key(score: Any) -> tuple[int, Number]:
+    # Ranked entries first, by rank; the rest (no rank, or one the server sent as something other
+    # than a number) after them in the server's order (sorted() is stable).
+    rank = getattr(score, "rank", None)
+    if isinstance(rank, (int, float)) and not isinstance(rank, bool):
+        return (0, rank)
+    return (1, 0)
+
+
 class Verdict(BaseModel):
-    """The judge's ranking of the contestants."""
+    """The judge's ranking of the contestants (documented, §4.6)."""
 
     winner: Optional[str] = None
     """The best contestant's model id."""
-    scores: list[JudgeScore] = []
-    """Every contestant's score, best rank first."""
+    scores: Optional[list[JudgeScore]] = []
+    """Every contestant's score, best rank first (None when the server sent null)."""
     overall: Optional[str] = None
     """The judge's summary."""
 
     @field_validator("scores")
     @classmethod
-    def _by_rank(cls, scores: list[JudgeScore]) -> list[JudgeScore]:
-        # The contract does not promise the order; ranks do. Unranked entries go last, in the
-        # server's order (sorted() is stable).
-        return sorted(scores, key=lambda s: (s.rank is None, s.rank or 0))
+    def _by_rank(cls, scores: Optional[list[JudgeScore]]) -> Optional[list[JudgeScore]]:
+        # The contract does not promise the order; ranks do.
+        return None if scores is None else sorted(scores, key=_rank_key)
+
+    def _scored(self) -> list[JudgeScore]:
+        # The scores that are objects, best rank first (a list kept as sent is not sorted).
+        scores = self.scores
+        if not isinstance(scores, list):
+            return []
+        return sorted((s for s in scores if isinstance(s, JudgeScore)), key=_rank_key)
 
     @property
     def ranking(self) -> list[str]:
-        """Contestant model ids, best first."""
-        return [s.model for s in self.scores if s.model is not None]
+        """Contestant model ids, best first (entries without a model id are left out)."""
+        return [s.model for s in self._scored() if isinstance(s.model, str)]
 
     def score_of(self, model: str) -> Optional[JudgeScore]:
         """The score of one contestant, if the judge scored it."""
-        return next((s for s in self.scores if s.model == model), None)
+        return next((s for s in self._scored() if s.model == model), None)
 
 
 class WinnerResponse(BaseModel):
-    """The winning contestant's answer."""
+    """The winning contestant's answer (documented: `model`, `content`)."""
 
     model: Optional[str] = None
-    content: str = ""
+    content: Optional[str] = ""
+    """The answer (None when the server sent null)."""
 
 
 class JudgeResult(BaseModel):
-    """The verdict of a judge call (and what `JudgeStream.get_final_result()` builds)."""
+    """The verdict of a judge call (and what `JudgeStream.get_final_result()` builds).
 
-    id: Optional[str] = None
+    Documented (§5.4): `id`, `verdict` (its type is not: see the module docstring),
+    `winner_response`, `contestants`, the billing fields, `conversation_id` and the semantic-memory
+    fields. Assumed: `judge` and `latency_ms`.
+    """
+
+    id: Optional[Id] = None
     """The request id (usable with `client.history.retrieve`)."""
-    verdict: Optional[Verdict] = None
-    """The ranking, scores and the judge's summary."""
+    verdict: Union[Verdict, str, None] = None
+    """The ranking, scores and the judge's summary; the judge's text (a `str`) when the server sent
+    the verdict as a string."""
     winner_response: Optional[WinnerResponse] = None
     """The winning answer."""
-    contestants: list[ModelResponse] = []
-    """Every contestant's answer, in request order; failed contestants included."""
+    contestants: Optional[list[ModelResponse]] = []
+    """Every contestant's answer, in request order; failed contestants included (None when the
+    server sent null)."""
     judge: Optional[str] = None
-    """The judging model."""
+    """The judging model (assumed)."""
     credits_charged: Optional[Number] = None
     credits_remaining: Optional[Number] = None
     latency_ms: Optional[Number] = None
-    conversation_id: Optional[str] = None
+    """Assumed."""
+    conversation_id: Optional[Id] = None
     semantic_memory_used: Optional[bool] = None
     semantic_memory_hits: Optional[int] = None
 
     @property
     def winner(self) -> Optional[str]:
-        """The winning contestant's model id."""
-        if self.verdict is not None and self.verdict.winner is not None:
-            return self.verdict.winner
-        return self.winner_response.model if self.winner_response is not None else None
+        """The winning contestant's model id (from the verdict, else from `winner_response`)."""
+        verdict = self.verdict
+        if isinstance(verdict, Verdict) and isinstance(verdict.winner, str):
+            return verdict.winner
+        response = self.winner_response
+        if isinstance(response, WinnerResponse) and isinstance(response.model, str):
+            return response.model
+        return None
 
     @property
     def by_model(self) -> dict[str, ModelResponse]:
-        """The contestants' answers keyed by model id."""
+        """The contestants' answers keyed by model id (answers sent in another shape are left out)."""
         return by_model(self.contestants)
 
 
@@ -142,6 +171,7 @@ class JudgeDoneEvent(DoneEventBase):
     """The end of a judge stream, with billing."""
 
     judge: Optional[str] = None
+    """The judging model (assumed)."""
 
 
 JudgeStreamEvent = Union[
@@ -154,35 +184,3 @@ JudgeStreamEvent = Union[
     UnknownEvent,
 ]
 """Any event of a judge stream; tell them apart with `isinstance` (or `match`)."""
-
-_parse = event_parser({"verdict": VerdictEvent, "done": JudgeDoneEvent, "error": ErrorEvent})
-
-
-def parse_judge_event(data: dict[str, Any]) -> JudgeStreamEvent:
-    """The typed event for one judge stream payload; unknown kinds become `UnknownEvent`."""
-    return cast(JudgeStreamEvent, _parse(data))
-
-
-class JudgeAccumulator(MultiModelAccumulator):
-    """Builds the contestants' views and the final `JudgeResult` of a judge stream."""
-
-    order_key: ClassVar[str] = "contestants"
-
-    def __init__(self, params: Mapping[str, Any] | None = None) -> None:
-        super().__init__(params)
-        self.verdict: Optional[VerdictEvent] = None
-
-    def on_event(self, event: Any) -> None:
-        if isinstance(event, VerdictEvent):
-            self.verdict = event
-
-    def result(self) -> JudgeResult:
-        """The final result, as the non-streaming call would have returned it."""
-        data = event_data(self.done)
-        data["contestants"] = [view.response_data() for view in self.ordered()]
-        if self.verdict is not None:
-            data["verdict"] = event_data(self.verdict)
-            winner = self.views.get(self.verdict.winner or "")
-            if winner is not None:
-                data["winner_response"] = {"model": winner.model, "content": winner.text}
-        return JudgeResult.from_api(data)

@@ -1,9 +1,11 @@
-"""Typed event streams over SSE: `Stream` and `AsyncStream`.
+"""The core of every stream: `StreamState` (bytes in, events out, no I/O), `Stream` and `AsyncStream`.
 
 A stream ends in exactly one of three ways: normally (a `done` event or `data: [DONE]`), with an
 error event from the server (raised as `ServerStreamError`), or broken (the connection dropped, or
 the body ended before `done`: raised as `IncompleteStreamError`). Whatever arrived before a failure
-stays readable on the error (`partial_text`) and on the stream (`text`, `get_partial()`).
+stays readable on the error (`partial_text`) and on the stream (`text`, `get_partial()`). In strict
+mode a frame that does not fit its event type ends it too (`APIResponseValidationError`). How frames
+become events is described in the package docstring (`llmwise._streaming`).
 
 The connection is released when the stream is exhausted, closed, left through its context manager,
 abandoned by `break` (the generator behind iteration is closed when dropped) or cancelled. On the
@@ -22,13 +24,22 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
-from ._exceptions import IncompleteStreamError, RateLimitInfo, ServerStreamError, StreamTimeoutError
-from ._sse import SSEDecoder
+from .._exceptions import (
+    APIResponseValidationError,
+    IncompleteStreamError,
+    RateLimitInfo,
+    ServerStreamError,
+    StreamTimeoutError,
+)
+from .._models import STRICT_RESPONSES
+from .._sse import SSEDecoder
+from ..types.shared import UnknownEvent
+from ._frames import error_text, flag_of, frame_of, status_of
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from ._base_client import APIClient, AsyncAPIClient, Operation
+    from .._base_client import APIClient, AsyncAPIClient, Operation
 
 __all__ = ["Stream", "AsyncStream", "Accumulator", "StreamState"]
 
@@ -58,6 +69,18 @@ class Accumulator(Generic[EventT]):
         return ""
 
 
+class _Failure:
+    """A frame that could not be read in strict mode: its error, queued at the frame's place so the
+    events before it are handed out first."""
+
+    __slots__ = ("error",)
+
+    stream_kind = "failure"
+
+    def __init__(self, error: APIResponseValidationError) -> None:
+        self.error = error
+
+
 class StreamState(Generic[EventT]):
     """The I/O-free part of a stream: bytes in, typed events and end-of-stream verdicts out."""
 
@@ -73,6 +96,7 @@ class StreamState(Generic[EventT]):
         "finished",
         "pending",
         "skipped",
+        "strict",
     )
 
     def __init__(
@@ -80,6 +104,8 @@ class StreamState(Generic[EventT]):
         parse: Callable[[dict[str, Any]], EventT],
         accumulator: Callable[[], Accumulator[EventT]],
         parse_text: Callable[[str], EventT | None] | None = None,
+        *,
+        strict: bool = False,
     ) -> None:
         self._parse = parse
         # An optional short cut from a payload's JSON text straight to its event, for the kinds
@@ -87,13 +113,15 @@ class StreamState(Generic[EventT]):
         # exactly `parse(json.loads(text))`, and the normal path then decides.
         self._parse_text = parse_text
         self._factory = accumulator
+        self.strict = strict
+        """Read frames under `STRICT_RESPONSES`: one that does not fit its event type raises."""
         self.reset()
 
     def reset(self) -> None:
         """Forget everything (a retried request starts a fresh stream)."""
         self._decoder = SSEDecoder()
         self.accumulator: Accumulator[EventT] = self._factory()
-        self.pending: deque[EventT] = deque()
+        self.pending: deque[Any] = deque()
         self.skipped: list[str] = []
         self.finished = False  # `data: [DONE]` seen
         self.eof = False
@@ -112,10 +140,21 @@ class StreamState(Generic[EventT]):
         self.eof = True
 
     def _take(self, payloads: list[str]) -> None:
-        # Runs once per event of every stream: locals instead of attribute look-ups, and the JSON
-        # scanner called directly (see `_scan_once`).
         if self.finished:
             return
+        if not self.strict:
+            self._read(payloads)
+            return
+        # Once per chunk, and only when strict: the lenient default costs nothing per event.
+        token = STRICT_RESPONSES.set(True)
+        try:
+            self._read(payloads)
+        finally:
+            STRICT_RESPONSES.reset(token)
+
+    def _read(self, payloads: list[str]) -> None:
+        # Runs once per event of every stream: locals instead of attribute look-ups, and the JSON
+        # scanner called directly (see `_scan_once`).
         parse = self._parse
         parse_text = self._parse_text
         pending = self.pending
@@ -148,14 +187,16 @@ class StreamState(Generic[EventT]):
                 self.skipped.append(data)
                 continue
             try:
-                event = parse(obj)
-            except ValueError:
-                # pydantic's ValidationError: a known kind with a field of the wrong type. Skipped like
-                # a malformed frame, rather than escaping iteration as a raw pydantic error.
-                log.warning("Skipping a stream frame that does not fit its event type: %.200r", data)
-                self.skipped.append(data)
-                continue
-            pending.append(event)
+                pending.append(parse(obj))
+            except APIResponseValidationError as exc:
+                # Strict mode: the frame does not fit its event type. Raised at its place.
+                pending.append(_Failure(exc))
+                self.finished = True
+                return
+            except (ValueError, TypeError, RecursionError):
+                # Not expected (parsers read any object leniently), but never a reason to lose it.
+                log.warning("A stream frame could not be typed; kept as an UnknownEvent.")
+                pending.append(UnknownEvent.model_construct(**obj))
 
     @property
     def ready(self) -> bool:
@@ -167,16 +208,23 @@ class StreamState(Generic[EventT]):
         pending = self.pending
         if pending:
             event = pending.popleft()
-            self.event_count += 1
-            # The running state follows what was handed out, so `text`, the per-model views and
-            # `partial_text` never include an event the caller has not seen.
-            self.accumulator.add(event)
             kind = getattr(event, "stream_kind", None)
-            if kind is not None:
-                if kind == "error":
-                    raise self.server_error(event)
-                if kind == "done":
-                    self.done_seen = True
+            if kind is None:  # text, and most other events
+                self.event_count += 1
+                # The running state follows what was handed out, so `text`, the per-model views
+                # and `partial_text` never include an event the caller has not seen.
+                self.accumulator.add(event)
+                return event
+            if kind == "failure":
+                error = event.error
+                error.partial_text = self.accumulator.text
+                raise error
+            self.event_count += 1
+            self.accumulator.add(event)
+            if kind == "error":
+                raise self.server_error(event)
+            if kind == "done":
+                self.done_seen = True
             return event
         if self.finished or (self.eof and self.done_seen):
             return _END
@@ -185,17 +233,36 @@ class StreamState(Generic[EventT]):
         return _NEED_MORE
 
     def server_error(self, event: Any) -> ServerStreamError:
-        """The error to raise for an error event from the server."""
-        status = getattr(event, "status_code", None)
-        refunded = getattr(event, "refunded", None)
-        message = getattr(event, "error", None) or "The server reported an error in the stream"
+        """The error to raise for an error event from the server, whatever the shape of its fields:
+        the message from `error` (or `message`, `detail`), the status from `status_code`, `status` or
+        `code` (or the same keys of an `error` object), `refunded` when it reads as a boolean."""
+        get = event.get
+        error = get("error")
+        nested = error if isinstance(error, dict) else {}
+        message = (
+            error_text(error)
+            or error_text(get("message"))
+            or error_text(get("detail"))
+            or "The server reported an error in the stream"
+        )
+        status = status_of(
+            get("status_code"),
+            get("status"),
+            get("code"),
+            nested.get("status_code"),
+            nested.get("status"),
+            nested.get("code"),
+        )
+        refunded = flag_of(get("refunded"))
         text = f"Stream error{f' {status}' if status else ''}: {message}"
         if refunded:
             text += " (credits refunded)"
-        try:
-            body = event.to_dict() if hasattr(event, "to_dict") else None
-        except ValueError:  # extra fields nested too deeply for pydantic to serialise
-            body = None
+        body: Any = frame_of(event)
+        if body is None:
+            try:
+                body = event.to_dict()
+            except (ValueError, RecursionError):  # extra fields nested too deeply to serialise
+                body = None
         return ServerStreamError(
             text,
             status_code=status,
@@ -276,7 +343,9 @@ class AsyncStream(_StreamBase[EventT]):
     ) -> None:
         self._client = client
         self._op = op
-        self._state = StreamState(parse, accumulator, parse_text)
+        self._state = StreamState(
+            parse, accumulator, parse_text, strict=getattr(client, "strict_responses", False) is True
+        )
         self.response = None
         self._chunks: AsyncIterator[bytes] | None = None
         self._started = False
@@ -409,7 +478,9 @@ class Stream(_StreamBase[EventT]):
     ) -> None:
         self._client = client
         self._op = op
-        self._state = StreamState(parse, accumulator, parse_text)
+        self._state = StreamState(
+            parse, accumulator, parse_text, strict=getattr(client, "strict_responses", False) is True
+        )
         self.response = None
         self._chunks: Iterator[bytes] | None = None
         self._started = False
