@@ -28,7 +28,7 @@ import types
 import typing
 from collections.abc import Mapping
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union, cast
 
 import pydantic
 from pydantic import AliasChoices, ConfigDict, ValidationError
@@ -316,7 +316,7 @@ def read_model(cls: type[M], data: Any) -> M:
     any value that does not fit.
     """
     try:
-        return cls.model_validate(data)
+        obj = cls.model_validate(data)
     except ValidationError as exc:
         if STRICT_RESPONSES.get() or not isinstance(data, Mapping):
             from ._exceptions import APIResponseValidationError
@@ -329,7 +329,9 @@ def read_model(cls: type[M], data: Any) -> M:
             ) from None
         obj = _repair(cls, data, exc)
         _warn_once(cls, obj.response_issues)
-        return obj
+    if cls._keep_raw and isinstance(data, Mapping):
+        obj._set_private("_llmwise_raw", data)
+    return obj
 
 
 def _json_kind(data: Any) -> str:
@@ -356,6 +358,10 @@ class BaseModel(pydantic.BaseModel):
     0.1 client's dicts.
     """
 
+    _keep_raw: ClassVar[bool] = True
+    """Keep the JSON object a response was read from, for dict-style reads (stream events do not:
+    a stream may have a hundred thousand of them, and their fields are what was sent)."""
+
     # defer_build: schemas are built on first use, which keeps `import llmwise` light.
     model_config = ConfigDict(
         extra="allow",
@@ -381,18 +387,21 @@ class BaseModel(pydantic.BaseModel):
         return issues
 
     def _set_issues(self, issues: list[ResponseIssue]) -> None:
-        # Not a declared PrivateAttr: that would cost every instance a dict on the happy path.
-        if not issues:
-            return
+        if issues:
+            self._set_private("_llmwise_issues", issues)
+
+    def _set_private(self, key: str, value: Any) -> None:
+        # Not declared PrivateAttrs: those would cost every instance (every stream event) a dict.
         private = self.__pydantic_private__
         if private is None:
-            object.__setattr__(self, "__pydantic_private__", {"_llmwise_issues": issues})
+            object.__setattr__(self, "__pydantic_private__", {key: value})
         else:
-            private["_llmwise_issues"] = issues
+            private[key] = value
 
     def to_dict(self, *, exclude_none: bool = False) -> dict[str, Any]:
         """The object as plain JSON-compatible data, with the server's field names."""
-        if self.__pydantic_private__:
+        private = self.__pydantic_private__
+        if private and "_llmwise_issues" in private:
             # Values kept as the server sent them would make pydantic warn when serialising.
             plain: dict[str, Any] = _plain(self, exclude_none)
             return plain
@@ -408,8 +417,15 @@ class BaseModel(pydantic.BaseModel):
     # --- read-only dict access, for 0.1-era code -------------------------------------------------
 
     def _lookup(self, key: str) -> Any:
-        # Like the 0.1 client's dicts: a key is there when the server sent it (a field left at its
-        # default is not), and an alias choice answers only under the key the server used.
+        # Like the 0.1 client's dicts: the value the server sent under `key`, exactly (a timestamp
+        # as the string or number it came as, a nested object as a dict), when the object was read
+        # from a response. Otherwise (built by a stream from its events) a key is there when it was
+        # set, and an alias choice answers only under the key that was used.
+        private = self.__pydantic_private__
+        if private:
+            raw = private.get("_llmwise_raw")
+            if raw is not None:
+                return raw[key] if key in raw else _MISSING
         fields = type(self).model_fields
         sent = self.__pydantic_fields_set__
         if key in fields:
@@ -442,11 +458,13 @@ class BaseModel(pydantic.BaseModel):
         return isinstance(key, str) and self._lookup(key) is not _MISSING
 
     def keys(self) -> list[str]:
-        """The keys the server sent (plus fields the SDK filled in)."""
-        return list(self.to_dict().keys())
+        """The keys the server sent (for an object a stream built: the fields it set)."""
+        private = self.__pydantic_private__
+        raw = private.get("_llmwise_raw") if private else None
+        return list(raw) if raw is not None else list(self.to_dict().keys())
 
     def values(self) -> list[Any]:
-        """The values of `keys()`, as attributes give them (nested objects stay typed)."""
+        """The values of `keys()`, as `obj[key]` gives them."""
         return [self._lookup(key) for key in self.keys()]
 
     def items(self) -> list[tuple[str, Any]]:

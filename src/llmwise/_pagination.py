@@ -335,7 +335,10 @@ class ListResponse(BaseModel, Generic[M]):
         """Build the listing from what the API sent, whatever wrapper it came in (see the class)."""
         # Normalised before reading, so that a value repaired by the lenient reader is found under
         # the SDK's key (the `before` validator alone would hide the move from the repair).
-        return read_model(cls, cls._normalise(data))
+        obj = read_model(cls, cls._normalise(data))
+        # Dict-style reads give what the server sent, not the normalised form.
+        obj._set_private("_llmwise_raw", data if isinstance(data, Mapping) else {cls._items_key: data})
+        return obj
 
     @classmethod
     def _normalise(cls, body: Any) -> Any:

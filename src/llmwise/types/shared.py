@@ -81,6 +81,7 @@ class StreamEventBase(BaseModel):
     """Base of every stream event. `event` is the kind the server sent (None for plain text chunks)."""
 
     stream_kind: ClassVar[Optional[str]] = None
+    _keep_raw: ClassVar[bool] = False
 
     event: Optional[str] = None
     """The `event` field of the payload (`"done"`, `"route"`, ...); None for text chunks."""
