@@ -425,7 +425,7 @@ class BaseModel(pydantic.BaseModel):
         if private:
             raw = private.get("_llmwise_raw")
             if raw is not None:
-                return raw[key] if key in raw else _MISSING
+                return raw.get(key, _MISSING)
         fields = type(self).model_fields
         sent = self.__pydantic_fields_set__
         if key in fields:
