@@ -144,8 +144,8 @@ def test_listings_are_found_under_other_keys(entry: Captured, new_key: str) -> N
     items = first_list(entry.body, entry.listing)
     assert items is not None
     if isinstance(result, ListResponse):
-        listed = result.get(entry.listing or "")
-        assert listed is not None and len(listed) == len(items)
+        listed = getattr(result, entry.listing or "")
+        assert listed is not None and len(listed) == len(items) == len(result.data)
     else:
         data = result.data if isinstance(result, BasePage) else result
         assert len(data) == len(items)
