@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Optional, Union
 
+from .._listing import ListResponse
 from .._models import BaseModel
-from .._pagination import ListResponse
 from .shared import Id, Number, Timestamp
 
 __all__ = ["Memory", "MemoryList", "MemorySearchHit", "MemorySearchResult", "MemoryDeleted", "MemoryCleared"]

@@ -14,8 +14,8 @@ from typing import ClassVar, Literal, Optional, Union
 
 from typing_extensions import TypedDict
 
+from .._listing import ListResponse
 from .._models import BaseModel
-from .._pagination import ListResponse
 from .shared import Id, Number, Timestamp
 
 __all__ = [

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Optional, Union
 
+from .._listing import ListResponse
 from .._models import BaseModel
-from .._pagination import ListResponse
 from .shared import Timestamp
 
 __all__ = [
