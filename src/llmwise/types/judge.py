@@ -156,6 +156,19 @@ class JudgeResult(BaseModel):
         return None
 
     @property
+    def scores(self) -> list[JudgeScore]:
+        """Every contestant's score, best rank first; empty when the verdict has none (or came as
+        text: see `verdict`)."""
+        verdict = self.verdict
+        return verdict._scored() if isinstance(verdict, Verdict) else []
+
+    @property
+    def ranking(self) -> list[str]:
+        """Contestant model ids, best first (empty when the verdict has no scores)."""
+        verdict = self.verdict
+        return verdict.ranking if isinstance(verdict, Verdict) else []
+
+    @property
     def by_model(self) -> dict[str, ModelResponse]:
         """The contestants' answers keyed by model id (answers sent in another shape are left out)."""
         return by_model(self.contestants)
