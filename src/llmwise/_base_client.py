@@ -64,6 +64,10 @@ MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429})
 # What a response may weigh, decoded: JSON answers are kilobytes; the limits stop a compression
 # bomb or a runaway body from exhausting memory (see `max_response_bytes` / `max_event_bytes`).
+# LLM streams are long-lived: with httpx's default of 100 connections, the 101st concurrent stream
+# waits for one to end. 1,000 connections (100 kept alive when idle), as the openai and anthropic
+# SDKs have. A pool passed as `http_client` keeps its own limits.
+DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024
 
@@ -875,7 +879,9 @@ class AsyncAPIClient(BaseClient):
 
     def _init_http(self, http_client: httpx.AsyncClient | None) -> None:
         if http_client is None:
-            self._http = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False, headers=POOL_HEADERS)
+            self._http = httpx.AsyncClient(
+                timeout=self.timeout, follow_redirects=False, headers=POOL_HEADERS, limits=DEFAULT_CONNECTION_LIMITS
+            )
             self._owns_http = True
             self._pool_headers = True
         elif isinstance(http_client, httpx.AsyncClient):
@@ -1006,7 +1012,9 @@ class APIClient(BaseClient):
 
     def _init_http(self, http_client: httpx.Client | None) -> None:
         if http_client is None:
-            self._http = httpx.Client(timeout=self.timeout, follow_redirects=False, headers=POOL_HEADERS)
+            self._http = httpx.Client(
+                timeout=self.timeout, follow_redirects=False, headers=POOL_HEADERS, limits=DEFAULT_CONNECTION_LIMITS
+            )
             self._owns_http = True
             self._pool_headers = True
         elif isinstance(http_client, httpx.Client):
