@@ -19,6 +19,7 @@ import os
 import platform
 import random
 import re
+import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
@@ -776,6 +777,49 @@ def _send_error(
 # Every connection pool a client uses, so that a forked child can drop what it inherited.
 _POOLS: weakref.WeakSet[httpx.Client | httpx.AsyncClient] = weakref.WeakSet()
 
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+
+
+class _LazyPool(Generic[HttpT]):
+    """A client's connection pool, made on first use.
+
+    Making an httpx client loads httpcore and builds a TLS context (certificates read from disk):
+    20-40 ms, and more with trio installed. A client that is constructed but not (yet) used, a CLI
+    printing its help, a web app's import-time client: none pays it. `with_options` copies share the
+    holder, so they share the pool whenever it is made.
+    """
+
+    __slots__ = ("_factory", "_lock", "closed", "http")
+
+    def __init__(self, factory: Callable[[], HttpT] | None, http: HttpT | None = None) -> None:
+        self._factory: Callable[[], HttpT] | None = factory
+        self._lock = threading.Lock()
+        self.http: HttpT | None = http
+        self.closed = False
+        if http is not None:
+            _POOLS.add(http)
+
+    def get(self) -> HttpT:
+        http: HttpT | None = self.http
+        if http is None:
+            with self._lock:
+                http = self.http
+                if http is None:
+                    assert self._factory is not None
+                    http = self.http = self._factory()
+                    _POOLS.add(http)
+                    if self.closed:
+                        # Closed before first use: a request must fail as on any closed client.
+                        _close_unused(http)
+        return http
+
+
+def _close_unused(http: httpx.Client | httpx.AsyncClient) -> None:
+    # A pool that never opened a connection has nothing to release: httpx's own flag is enough.
+    from httpx._client import ClientState
+
+    http._state = ClientState.CLOSED
+
 
 def _forget_inherited_connections() -> None:
     """In a forked child: empty the pools of every client, so the child opens its own connections.
@@ -874,22 +918,31 @@ async def _async_sleep(seconds: float) -> None:
 class AsyncAPIClient(BaseClient):
     """The async I/O loop: send, retry, hand back a parsed value or an open stream."""
 
-    _http: httpx.AsyncClient
+    _pool: _LazyPool[httpx.AsyncClient]
     _owns_http: bool
 
     def _init_http(self, http_client: httpx.AsyncClient | None) -> None:
         if http_client is None:
-            self._http = httpx.AsyncClient(
-                timeout=self.timeout, follow_redirects=False, headers=POOL_HEADERS, limits=DEFAULT_CONNECTION_LIMITS
+            self._pool = _LazyPool(
+                functools.partial(
+                    httpx.AsyncClient,
+                    timeout=self.timeout,
+                    follow_redirects=False,
+                    headers=POOL_HEADERS,
+                    limits=DEFAULT_CONNECTION_LIMITS,
+                )
             )
             self._owns_http = True
             self._pool_headers = True
         elif isinstance(http_client, httpx.AsyncClient):
-            self._http = http_client
+            self._pool = _LazyPool(None, http_client)
             self._owns_http = False
         else:
             raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
-        _POOLS.add(self._http)
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        return self._pool.get()
 
     async def request(self, op: Operation[R]) -> R:
         """Send `op` (with retries) and return its parsed result."""
@@ -918,20 +971,21 @@ class AsyncAPIClient(BaseClient):
         while True:
             if expires is not None:
                 time_left = expires - _clock()
-            request = self._build_request(self._http, op, idempotency_key, time_left)
+            http = self._http
+            request = self._build_request(http, op, idempotency_key, time_left)
             if time_left is not None and time_left <= 0:
                 raise _deadline_error(request, cast(float, deadline), retries, last_error)
             _log_request(request, retries)
             error: LLMWiseError
             response: httpx.Response | None = None
             try:
-                response = await self._http.send(request, stream=True)
+                response = await http.send(request, stream=True)
             except httpx.HTTPStatusError as exc:
                 # A response hook of the caller's http_client called raise_for_status().
                 error = _hook_status_error(exc.response)
                 headers = exc.response.headers
             except Exception as exc:
-                error = _send_error(exc, request, self._http, self._api_key)
+                error = _send_error(exc, request, http, self._api_key)
                 headers = None
             if response is not None:
                 if expires is not None:
@@ -994,12 +1048,16 @@ class AsyncAPIClient(BaseClient):
     async def aclose(self) -> None:
         """Close the connection pool (unless it was passed in as `http_client`)."""
         if self._owns_http:
-            await self._http.aclose()
+            pool = self._pool
+            pool.closed = True
+            if pool.http is not None:
+                await pool.http.aclose()
 
     @property
     def is_closed(self) -> bool:
         """Whether the underlying connection pool is closed."""
-        return self._http.is_closed
+        pool = self._pool
+        return pool.http.is_closed if pool.http is not None else pool.closed
 # </async>
 
 
@@ -1007,22 +1065,31 @@ class AsyncAPIClient(BaseClient):
 class APIClient(BaseClient):
     """The async I/O loop: send, retry, hand back a parsed value or an open stream."""
 
-    _http: httpx.Client
+    _pool: _LazyPool[httpx.Client]
     _owns_http: bool
 
     def _init_http(self, http_client: httpx.Client | None) -> None:
         if http_client is None:
-            self._http = httpx.Client(
-                timeout=self.timeout, follow_redirects=False, headers=POOL_HEADERS, limits=DEFAULT_CONNECTION_LIMITS
+            self._pool = _LazyPool(
+                functools.partial(
+                    httpx.Client,
+                    timeout=self.timeout,
+                    follow_redirects=False,
+                    headers=POOL_HEADERS,
+                    limits=DEFAULT_CONNECTION_LIMITS,
+                )
             )
             self._owns_http = True
             self._pool_headers = True
         elif isinstance(http_client, httpx.Client):
-            self._http = http_client
+            self._pool = _LazyPool(None, http_client)
             self._owns_http = False
         else:
             raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
-        _POOLS.add(self._http)
+
+    @property
+    def _http(self) -> httpx.Client:
+        return self._pool.get()
 
     def request(self, op: Operation[R]) -> R:
         """Send `op` (with retries) and return its parsed result."""
@@ -1051,20 +1118,21 @@ class APIClient(BaseClient):
         while True:
             if expires is not None:
                 time_left = expires - _clock()
-            request = self._build_request(self._http, op, idempotency_key, time_left)
+            http = self._http
+            request = self._build_request(http, op, idempotency_key, time_left)
             if time_left is not None and time_left <= 0:
                 raise _deadline_error(request, cast(float, deadline), retries, last_error)
             _log_request(request, retries)
             error: LLMWiseError
             response: httpx.Response | None = None
             try:
-                response = self._http.send(request, stream=True)
+                response = http.send(request, stream=True)
             except httpx.HTTPStatusError as exc:
                 # A response hook of the caller's http_client called raise_for_status().
                 error = _hook_status_error(exc.response)
                 headers = exc.response.headers
             except Exception as exc:
-                error = _send_error(exc, request, self._http, self._api_key)
+                error = _send_error(exc, request, http, self._api_key)
                 headers = None
             if response is not None:
                 if expires is not None:
@@ -1127,10 +1195,14 @@ class APIClient(BaseClient):
     def close(self) -> None:
         """Close the connection pool (unless it was passed in as `http_client`)."""
         if self._owns_http:
-            self._http.close()
+            pool = self._pool
+            pool.closed = True
+            if pool.http is not None:
+                pool.http.close()
 
     @property
     def is_closed(self) -> bool:
         """Whether the underlying connection pool is closed."""
-        return self._http.is_closed
+        pool = self._pool
+        return pool.http.is_closed if pool.http is not None else pool.closed
 # </sync>
