@@ -511,6 +511,20 @@ def test_retry_notices_come_from_the_transport_log() -> None:
     console.text("Hi")
     assert screen_lines(err.getvalue()) == ["429 rate limited, retrying in 2.0 s (attempt 2 of 3)", ""]
     assert out.getvalue() == "Hi"
+    # Warnings still reach stderr when nothing else would print them: the handler takes the place
+    # of Python's last-resort one (pytest's own handlers sit on the root logger, so a logger that
+    # does not propagate stands in for the command line's `llmwise` one).
+    alone = logging.getLogger("llmwise_cli_test_alone")
+    alone.propagate = False
+    console.wait("gpt-5.2")
+    warning = alone.makeRecord(alone.name, logging.WARNING, __file__, 1, "skipped a %s frame", ("malformed",), None)
+    RetryNotices(console, 2).handle(warning)
+    console.close()
+    assert screen_lines(err.getvalue())[-2:] == ["skipped a malformed frame", ""]
+    # Where another handler prints it (here pytest's), it is not printed twice.
+    shown = err.getvalue()
+    RetryNotices(console, 2).handle(logger.makeRecord("llmwise", logging.WARNING, __file__, 1, "elsewhere", (), None))
+    assert err.getvalue() == shown
     quiet_err = io.StringIO()
     quiet = Console(out=io.StringIO(), err=quiet_err, progress=False)
     quiet.wait("gpt-5.2")

@@ -182,7 +182,11 @@ def retry_notice(record: logging.LogRecord, max_retries: int) -> Optional[str]:
 
 
 class RetryNotices(logging.Handler):
-    """Turns the transport's retry log records into notices on the console's stderr."""
+    """Turns the transport's retry log records into notices on the console's stderr.
+
+    Warnings pass through as Python's last-resort handler would print them when this is the only
+    handler (it takes that handler's place: with a handler attached, Python no longer uses it).
+    """
 
     def __init__(self, console: Console, max_retries: int) -> None:
         super().__init__(logging.INFO)
@@ -193,6 +197,16 @@ class RetryNotices(logging.Handler):
         notice = retry_notice(record, self.max_retries)
         if notice is not None:
             self.console.progress_note(notice)
+        elif record.levelno >= logging.WARNING and not self._others(record.name):
+            self.console.progress_note(self.format(record))
+
+    def _others(self, name: str) -> bool:
+        logger: Optional[logging.Logger] = logging.getLogger(name)
+        while logger is not None:
+            if any(handler is not self for handler in logger.handlers):
+                return True
+            logger = logger.parent if logger.propagate else None
+        return False
 
 
 @contextmanager
