@@ -434,7 +434,7 @@ def test_waiting_indicator_and_retry_notices_on_a_terminal(cli: Cli) -> None:
     start = output.index(answer[:30])
     assert last_frame < start and "\r\x1b[2K" in output[last_frame:start]
     lines = screen_lines(output)
-    assert lines[0] == "429 rate limited, retrying in 0.0 s (attempt 2 of 3)"
+    assert re.fullmatch(r"429 rate limited, retrying in \d+\.\d s \(attempt 2 of 3\)", lines[0])
     assert lines[1] == answer
     assert lines[2].startswith("-- gpt-5.2, ") and lines[3:] == [""]
 
@@ -455,7 +455,7 @@ def test_progress_is_for_terminals_unless_forced(cli: Cli) -> None:
     err = forced.stderr.decode()
     assert err.startswith("\r\x1b[2K- waiting for gpt-5.2")
     lines = screen_lines(err)
-    assert lines[0] == "429 rate limited, retrying in 0.0 s (attempt 2 of 3)"
+    assert re.fullmatch(r"429 rate limited, retrying in \d+\.\d s \(attempt 2 of 3\)", lines[0])
     assert lines[1].startswith("-- gpt-5.2, ")
 
     # Not a terminal and not forced: nothing but the summary (and no retry notice).
@@ -549,7 +549,7 @@ def test_sandbox_command_serves_until_terminated(cli: Cli) -> None:
     server = cli.start(Run(["sandbox", "--port", "0", "--fault", "credits:42"]))
     try:
         assert server.stdout is not None
-        # The first line of stdout is the URL alone (scripts read it); the sentence is on stderr.
+        # The first line of stdout is the URL alone, so that scripts can read it.
         match = re.fullmatch(r"(http://127\.0\.0\.1:\d+/api/v1)\n", server.stdout.readline())
         assert match
         credits, bad_fault = cli.run_all(
@@ -559,7 +559,7 @@ def test_sandbox_command_serves_until_terminated(cli: Cli) -> None:
         server.terminate()
         _, err = server.communicate(timeout=30)
     assert server.returncode == 0 and "Traceback" not in err
-    assert err.splitlines()[0] == f"LLMWise sandbox listening on {match[1]} (Ctrl-C stops it)"
+    assert err == ""
     assert credits.stdout.splitlines() == [
         "balance: 42 credits (paid 0, free 42)",
         "payment method: no",
