@@ -6,6 +6,7 @@ status, stdout and stderr are what is checked. The layout functions are pure and
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
@@ -106,6 +107,27 @@ def cli(sandbox_server: SandboxServer) -> Iterator[Cli]:
 
 def stderr_lines(proc: subprocess.CompletedProcess[str]) -> list[str]:
     return proc.stderr.splitlines()
+
+
+def read_pty(master: int) -> str:
+    """Everything written to a pseudo-terminal until the child closes it."""
+    raw = b""
+    while select.select([master], [], [], 30)[0]:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        raw += data
+    os.close(master)
+    return raw.decode()
+
+
+def screen_lines(output: str) -> list[str]:
+    """The lines a terminal shows for `output`: what follows the last carriage return of each line,
+    without escape sequences (the waiting indicator redraws and erases its line with `\r\x1b[2K`)."""
+    return [ANSI.sub("", line).split("\r")[-1] for line in output.replace("\r\n", "\n").split("\n")]
 
 
 # --- chat ----------------------------------------------------------------------------------------
@@ -233,19 +255,9 @@ def test_compare_side_by_side_in_a_terminal(cli: Cli) -> None:
         env=cli.env(LINES="40"),
     )
     os.close(slave)
-    raw = b""
-    while select.select([master], [], [], 30)[0]:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        raw += data
-    os.close(master)
+    output = read_pty(master)
     assert proc.wait(timeout=30) == 0
     assert proc.stderr is not None and proc.stderr.read() == b"-- 2 credits charged, 998 left\n"
-    output = raw.decode()
     assert "\x1b[" in output  # redrawn in place while streaming
     lines = ANSI.sub("", output).replace("\r", "").splitlines()
     assert all(cell_width(line) <= 100 for line in lines)
@@ -336,7 +348,7 @@ def test_errors_are_one_line_with_status_and_request_id(cli: Cli) -> None:
         Run(["chat", "--strategy", "cost", PROMPT], 2),
     )
     (line,) = stderr_lines(no_key)
-    assert line.startswith("error: No API key given") and "api_key" in line and "LLMWISE_API_KEY" in line
+    assert line == "error: No API key given: pass --api-key KEY, or set the LLMWISE_API_KEY environment variable."
     for proc, status in ((no_credits, "402"), (bad_model, "400")):
         (line,) = stderr_lines(proc)
         match = ERROR_LINE.match(line)
@@ -367,6 +379,160 @@ def test_ctrl_c_exits_130_without_a_traceback(cli: Cli) -> None:
     assert proc.returncode == 130 and "Traceback" not in err
 
 
+def test_json_errors_are_one_object_on_stderr(cli: Cli) -> None:
+    cli.sb.credits = 0
+    no_credits, no_key, usage = cli.run_all(
+        Run(["--json", "chat", PROMPT], 1),
+        Run(["chat", "--json", PROMPT], 1, {"LLMWISE_API_KEY": ""}),
+        Run(["--json", "compare", "-m", "gpt-5.2", PROMPT], 2),
+    )
+    for proc in (no_credits, no_key, usage):
+        assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1
+    error = json.loads(no_credits.stderr)
+    assert error == {
+        "type": "InsufficientCreditsError",
+        "status_code": 402,
+        "message": "Insufficient credits: this request needs 1 credits, balance is 0",
+        "request_id": cli.sb.requests[-1].request_id,
+    }
+    assert json.loads(no_key.stderr) == {
+        "type": "LLMWiseError",
+        "status_code": None,
+        "message": "No API key given: pass --api-key KEY, or set the LLMWISE_API_KEY environment variable.",
+        "request_id": None,
+    }
+    usage_error = json.loads(usage.stderr)
+    assert usage_error["type"] == "UsageError" and usage_error["status_code"] is None
+    assert usage_error["message"].startswith("llmwise compare: give at least 2 models")
+
+    # A stream failing after its first events: the events on stdout, then the error on stderr.
+    cli.sb.credits = 100
+    cli.sb.set_model("gpt-5.2", fail_status=503, fail_after_chunks=2)
+    failed = cli.run("--json", "chat", "-m", "gpt-5.2", PROMPT, code=1)
+    assert [json.loads(line)["event"] for line in failed.stdout.splitlines()] == ["chunk", "chunk"]
+    error = json.loads(failed.stderr)
+    assert (error["type"], error["status_code"]) == ("ServerStreamError", 503)
+    assert error["request_id"] == cli.sb.requests[-1].request_id and "refunded" in error["message"]
+
+
+def test_waiting_indicator_and_retry_notices_on_a_terminal(cli: Cli) -> None:
+    cli.sb.rate_limit(times=1, retry_after=0)
+    master, slave = pty.openpty()
+    # stdout and stderr share the terminal, as in an interactive shell.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llmwise", "chat", "-m", "gpt-5.2", PROMPT],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env=cli.env(),
+    )
+    os.close(slave)
+    output = read_pty(master)
+    assert proc.wait(timeout=30) == 0
+    answer = model_text("gpt-5.2", USER)
+    # The indicator was drawn, and erased before the answer's first character.
+    last_frame = output.rindex("waiting for gpt-5.2")
+    start = output.index(answer[:30])
+    assert last_frame < start and "\r\x1b[2K" in output[last_frame:start]
+    lines = screen_lines(output)
+    assert re.fullmatch(r"429 rate limited, retrying in \d+\.\d s \(attempt 2 of 3\)", lines[0])
+    assert lines[1] == answer
+    assert lines[2].startswith("-- gpt-5.2, ") and lines[3:] == [""]
+
+
+def test_progress_is_for_terminals_unless_forced(cli: Cli) -> None:
+    cli.sb.rate_limit(times=1, retry_after=0, path="/chat")
+    # Bytes, not text: universal newlines would turn the indicator's carriage returns into newlines.
+    forced = subprocess.run(
+        [sys.executable, "-m", "llmwise", "chat", "-m", "gpt-5.2", PROMPT],
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        env=cli.env(LLMWISE_PROGRESS="1"),
+        timeout=30,
+    )
+    assert forced.returncode == 0
+    # Never on stdout, even when forced: the answer is byte for byte what a pipe gets without it.
+    assert forced.stdout.decode() == model_text("gpt-5.2", USER) + "\n"
+    err = forced.stderr.decode()
+    assert err.startswith("\r\x1b[2K- waiting for gpt-5.2")
+    lines = screen_lines(err)
+    assert re.fullmatch(r"429 rate limited, retrying in \d+\.\d s \(attempt 2 of 3\)", lines[0])
+    assert lines[1].startswith("-- gpt-5.2, ")
+
+    # Not a terminal and not forced: nothing but the summary (and no retry notice).
+    cli.sb.rate_limit(times=1, retry_after=0, path="/chat")
+    plain = cli.run("chat", "-m", "gpt-5.2", PROMPT)
+    assert plain.stdout == forced.stdout.decode() and len(plain.stderr.splitlines()) == 1
+    assert [r.status for r in cli.sb.requests] == [429, 200, 429, 200]
+
+
+def test_retry_notices_come_from_the_transport_log() -> None:
+    import logging
+
+    import httpx
+
+    from llmwise._base_client import _log_retry
+    from llmwise._cli._app import RetryNotices, retry_notice
+    from llmwise._cli._console import Console
+    from llmwise._exceptions import APIConnectionError, make_status_error
+
+    request = httpx.Request("POST", "https://llmwise.test/api/v1/chat")
+    limited = make_status_error(httpx.Response(429, json={"error": "slow down"}, request=request))
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("llmwise")
+    keep, level = Keep(logging.INFO), logger.level
+    logger.addHandler(keep)
+    logger.setLevel(logging.INFO)
+    try:
+        # The transport's own call: the first retry of 2 (max_retries=2) and the last of 3.
+        _log_retry(request, limited, 2.0, 2)
+        _log_retry(request, APIConnectionError("Connection error on POST ...: refused"), 0.5, 1)
+        _log_retry(request, make_status_error(httpx.Response(503, request=request)), 1.25, 3)
+        logger.info("POST %s -> %d", request.url, 429)
+    finally:
+        logger.removeHandler(keep)
+        logger.setLevel(level)
+    assert [retry_notice(r, 2) for r in records[:2]] == [
+        "429 rate limited, retrying in 2.0 s (attempt 2 of 3)",
+        "connection failed, retrying in 0.5 s (attempt 3 of 3)",
+    ]
+    assert retry_notice(records[2], 3) == "503 service unavailable, retrying in 1.2 s (attempt 2 of 4)"
+    assert retry_notice(records[3], 2) is None  # other records are not notices
+
+    # Through the handler: a note above the indicator, which keeps spinning below it.
+    out, err = io.StringIO(), io.StringIO()
+    console = Console(out=out, err=err, progress=True)
+    console.wait("gpt-5.2")
+    RetryNotices(console, 2).handle(records[0])
+    console.text("Hi")
+    assert screen_lines(err.getvalue()) == ["429 rate limited, retrying in 2.0 s (attempt 2 of 3)", ""]
+    assert out.getvalue() == "Hi"
+    # Warnings still reach stderr when nothing else would print them: the handler takes the place
+    # of Python's last-resort one (pytest's own handlers sit on the root logger, so a logger that
+    # does not propagate stands in for the command line's `llmwise` one).
+    alone = logging.getLogger("llmwise_cli_test_alone")
+    alone.propagate = False
+    console.wait("gpt-5.2")
+    warning = alone.makeRecord(alone.name, logging.WARNING, __file__, 1, "skipped a %s frame", ("malformed",), None)
+    RetryNotices(console, 2).handle(warning)
+    console.close()
+    assert screen_lines(err.getvalue())[-2:] == ["skipped a malformed frame", ""]
+    # Where another handler prints it (here pytest's), it is not printed twice.
+    shown = err.getvalue()
+    RetryNotices(console, 2).handle(logger.makeRecord("llmwise", logging.WARNING, __file__, 1, "elsewhere", (), None))
+    assert err.getvalue() == shown
+    quiet_err = io.StringIO()
+    quiet = Console(out=io.StringIO(), err=quiet_err, progress=False)
+    quiet.wait("gpt-5.2")
+    RetryNotices(quiet, 2).handle(records[0])
+    assert quiet_err.getvalue() == ""
+
+
 # --- help, sandbox, entry points -----------------------------------------------------------------
 
 
@@ -384,7 +550,8 @@ def test_sandbox_command_serves_until_terminated(cli: Cli) -> None:
     server = cli.start(Run(["sandbox", "--port", "0", "--fault", "credits:42"]))
     try:
         assert server.stdout is not None
-        match = re.fullmatch(r"LLMWise sandbox listening on (http://127\.0\.0\.1:\d+/api/v1)\n", server.stdout.readline())
+        # The first line of stdout is the URL alone, so that scripts can read it.
+        match = re.fullmatch(r"(http://127\.0\.0\.1:\d+/api/v1)\n", server.stdout.readline())
         assert match
         credits, bad_fault = cli.run_all(
             Run(["--base-url", match[1], "credits"]), Run(["sandbox", "--fault", "bogus"], 2)
@@ -393,6 +560,7 @@ def test_sandbox_command_serves_until_terminated(cli: Cli) -> None:
         server.terminate()
         _, err = server.communicate(timeout=30)
     assert server.returncode == 0 and "Traceback" not in err
+    assert err == ""
     assert credits.stdout.splitlines() == [
         "balance: 42 credits (paid 0, free 42)",
         "payment method: no",

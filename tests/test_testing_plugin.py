@@ -45,6 +45,7 @@ HI: list[MessageParam] = [{"role": "user", "content": "Say hi"}]
 LOOP_SCOPE = "asyncio_default_fixture_loop_scope = function\n"
 SYNC_CASES = 29
 ASYNC_CASES = 7
+SCRIPT_CASES = 9
 
 
 @pytest.fixture
@@ -101,6 +102,41 @@ def test_async_client_with_pytest_asyncio(project: pytest.Pytester, mode: str, t
     result.assert_outcomes(passed=ASYNC_CASES)
 
 
+@pytest.mark.parametrize("transport", ["inprocess", "server"])
+def test_replies_auto_routing_and_strict_mode_when_all_is_scripted(project: pytest.Pytester, transport: str) -> None:
+    copy_case(project, CASES / "cases_scripts.py", "test_cases_scripts.py")
+    result = project.runpytest_inprocess(f"--llmwise-transport={transport}", "-p", "no:asyncio")
+    result.assert_outcomes(passed=SCRIPT_CASES)
+
+
+def test_strict_mode_fails_unscripted_requests_and_unused_scripts(project: pytest.Pytester) -> None:
+    copy_case(project, CASES / "cases_strict.py", "test_cases_strict.py")
+    result = project.runpytest_inprocess("-p", "no:asyncio")
+    # A test whose teardown fails counts as passed (its body) and as an error (its teardown).
+    result.assert_outcomes(passed=4, failed=1, errors=3)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_unscripted_requests_fail_at_once_and_at_teardown*",
+            "*the llmwise scenario did not play as scripted:",
+            "*- unscripted request (answered 418): POST /chat: model 'gpt-5.2' has no script",
+            "*- unscripted request (answered 418): POST /chat: model 'gpt-5.2' has no script",
+            "*- unscripted request (answered 418): POST /compare: model 'mistral-large' has no script",
+            "*- unscripted request (answered 418): GET /models",
+            "*(@pytest.mark.llmwise(strict=True) / llmwise_scenario.strict())",
+            "*ERROR at teardown of test_scripts_never_used_fail_at_teardown*",
+            "*- fault never used: rate_limit(times=1, path='/compare', retry_after=3)",
+            "*- reply never used: next_reply('/credits/balance', json=...)",
+            "*- reply never used: model('gpt-5.2').next_reply('Never said.')",
+            "*- model script never used: model('claude-sonnet-4.5') {'fail_status': 429}",
+            "*ERROR at teardown of test_strict_by_a_scenario_call*",
+            "*- unscripted request (answered 418): GET /credits/balance",
+        ]
+    )
+    failures = result.stdout.str()
+    assert "ERROR at teardown of test_a_failing_test_is_not_piled_on" not in failures
+    assert "ERROR at teardown of test_the_closest_marker_turns_it_off" not in failures
+
+
 def test_no_pytest_asyncio_needed_and_trio_works(project: pytest.Pytester) -> None:
     copy_case(project, CASES / "cases_no_asyncio.py", "test_cases_no_asyncio.py")
     result = project.runpytest_inprocess("-p", "no:asyncio")
@@ -142,7 +178,7 @@ def test_markers_merge_and_misuse_is_reported(project: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2, errors=3)
     result.stdout.fnmatch_lines(
         [
-            "*unknown argument(s) transprt (known: transport, sleep_retries, credits,*",
+            "*unknown argument(s) transprt (known: transport, sleep_retries, strict, credits,*",
             "*takes keyword arguments only, got ('server',)*",
             "*unknown llmwise transport 'carrier-pigeon'*",
         ]
@@ -188,6 +224,31 @@ async def test_async_sandbox_client(transport: str) -> None:
         with pytest.raises(llmwise.InsufficientCreditsError):
             await client.chat.create(model="gpt-5.2", messages=HI)
         assert [r.status for r in scenario.requests] == [200, 402]
+
+
+def test_sandbox_client_strict_mode() -> None:
+    with sandbox_client(strict=True) as (client, scenario):
+        scenario.model("gpt-5.2").replies("Scripted.")
+        assert client.chat.create(model="gpt-5.2", messages=HI).content == "Scripted."
+    with (
+        pytest.raises(AssertionError, match=r"unscripted request \(answered 418\): GET /models"),
+        sandbox_client(strict=True) as (client, scenario),
+        pytest.raises(llmwise.APIStatusError),
+    ):
+        client.models.list()
+    # An exception leaving the block is not hidden behind the strict-mode report.
+    with pytest.raises(KeyError), sandbox_client(strict=True) as (client, scenario):
+        scenario.rate_limit()
+        raise KeyError("the test's own error")
+
+
+async def test_async_sandbox_client_strict_mode() -> None:
+    unused = r"fault never used: server_error\(times=1, path='/compare', status=503\)"
+    with pytest.raises(AssertionError, match=unused):
+        async with async_sandbox_client(strict=True) as (client, scenario):
+            scenario.model("gpt-5.2").replies("Scripted.")
+            scenario.server_error(path="/compare")
+            assert (await client.chat.create(model="gpt-5.2", messages=HI)).content == "Scripted."
 
 
 def test_sandbox_client_rejects_unknown_transports() -> None:

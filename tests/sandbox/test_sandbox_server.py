@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import socket
 import subprocess
@@ -212,10 +213,10 @@ def test_cli_serves_until_signalled(stop_signal: signal.Signals) -> None:
     with _cli(*args) as process:
         try:
             assert process.stdout is not None
+            # The first line is the URL alone, so that scripts can read it.
             line = _read_line(process.stdout, timeout=15)
-            prefix = "LLMWise sandbox listening on http://127.0.0.1:"
-            assert line.startswith(prefix) and line.rstrip().endswith("/api/v1"), line
-            base_url = line.split(" on ", 1)[1].strip()
+            assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api/v1\n", line), line
+            base_url = line.strip()
             with httpx.Client(base_url=base_url, headers=AUTH, timeout=10) as client:
                 limited = client.post("/chat", json=CHAT)
                 assert limited.status_code == 429 and limited.headers["retry-after"] == "3"

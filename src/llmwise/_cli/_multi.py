@@ -84,6 +84,7 @@ def _compare_live(stream: CompareStream, models: list[str], width: Optional[int]
     columns, lines = terminal_size(width)
     # One line is left for the cursor: a block as tall as the screen would scroll its top away.
     height = max(lines - 1, 3)
+    console.stop_waiting()  # the live view writes to the terminal directly
     live = console.live = LiveView(console.out)
     for event in stream:
         finished = isinstance(event, (ModelDoneEvent, ModelErrorEvent))

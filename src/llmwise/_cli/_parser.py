@@ -7,9 +7,10 @@ a command runs.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Optional
+from typing import NoReturn, Optional
 
 from .._version import __version__
 
@@ -17,6 +18,7 @@ __all__ = [
     "build_parser",
     "check_args",
     "command_index",
+    "json_requested",
     "CHAT_STRATEGIES",
     "BLEND_STRATEGIES",
     "DEFAULT_JUDGES",
@@ -45,8 +47,10 @@ examples:
   llmwise --json models | jq -r '.[].id'
   llmwise sandbox --port 8080 &   # then: llmwise --base-url http://127.0.0.1:8080 ...
 
-Answers go to stdout; progress, routing and credits to stderr. Errors are one line on stderr;
-exit status 1 for API errors, 2 for usage errors, 130 when interrupted.
+Answers go to stdout; progress, routing and credits to stderr (on a terminal, also a waiting
+indicator and retry notices; LLMWISE_PROGRESS=1 forces them, 0 hides them). Errors are one line on
+stderr (with --json, one JSON object: type, status_code, message, request_id); exit status 1 for
+API errors, 2 for usage errors, 130 when interrupted.
 """
 
 _CHAT_EPILOG = """\
@@ -160,7 +164,8 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
         "--json",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="machine output: one JSON object per line per stream event; the result object otherwise",
+        help="machine output: one JSON object per line per stream event; the result object otherwise;"
+        " an error is one JSON object on stderr",
     )
     group.add_argument(
         "--timeout",
@@ -196,8 +201,35 @@ def _add_models(parser: argparse.ArgumentParser, help: str) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are a JSON object on stderr under `--json`."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if not self.json_errors:
+            super().error(message)
+        error = {"type": "UsageError", "status_code": None, "message": f"{self.prog}: {message}", "request_id": None}
+        sys.stderr.write(json.dumps(error, ensure_ascii=False) + "\n")
+        self.exit(2)
+
+
+class _JSONParser(_Parser):
+    json_errors = True
+
+
+def json_requested(argv: Sequence[str]) -> bool:
+    """Whether `--json` is among the options (before a `--`), even if the rest does not parse."""
+    for token in argv:
+        if token == "--":
+            return False
+        if token == "--json":
+            return True
+    return False
+
+
 def _command(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, description: str, epilog: str
+    sub: argparse._SubParsersAction[_Parser], name: str, help: str, description: str, epilog: str
 ) -> argparse.ArgumentParser:
     parser = sub.add_parser(
         name,
@@ -212,9 +244,14 @@ def _command(
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The `llmwise` argument parser (the `sandbox` command is parsed by the sandbox's own parser)."""
-    parser = argparse.ArgumentParser(
+def build_parser(*, json_errors: bool = False) -> argparse.ArgumentParser:
+    """The `llmwise` argument parser (the `sandbox` command is parsed by the sandbox's own parser).
+
+    With `json_errors`, usage errors are written as a JSON object (`--json` was given).
+    """
+    # Sub-command parsers are built with the class of the main one.
+    parser_class = _JSONParser if json_errors else _Parser
+    parser = parser_class(
         prog="llmwise",
         description="The LLMWise multi-model LLM API from the command line: chat, compare, blend, judge.",
         epilog=_MAIN_EPILOG,

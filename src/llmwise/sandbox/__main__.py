@@ -123,7 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"llmwise sandbox: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    print(f"LLMWise sandbox listening on {server.base_url}", flush=True)
+    # The URL alone, as the only line on stdout, so that a script can read it.
+    print(server.base_url, flush=True)
     try:
         # A timeout keeps the main thread responsive to signals on every platform.
         while not stop.wait(0.5):

@@ -33,6 +33,10 @@ class Generation:
     status_code: int | None = None
     error: str | None = None
     price: float = PRICE_PER_TOKEN
+    scripted_completion_tokens: int | None = None
+    """Reported instead of the word count (a scripted reply's numbers)."""
+    scripted_cost: float | None = None
+    """Reported instead of the computed cost (a scripted reply's numbers)."""
 
     @property
     def failed(self) -> bool:
@@ -46,7 +50,9 @@ class Generation:
 
     @property
     def completion_tokens(self) -> int:
-        """Words emitted."""
+        """Words emitted (or the scripted number)."""
+        if self.scripted_completion_tokens is not None:
+            return self.scripted_completion_tokens
         return count_words(self.text)
 
     @property
@@ -61,7 +67,9 @@ class Generation:
 
     @property
     def cost(self) -> float:
-        """USD cost of prompt and completion."""
+        """USD cost of prompt and completion (or the scripted cost)."""
+        if self.scripted_cost is not None:
+            return self.scripted_cost
         return round((self.prompt_tokens + self.completion_tokens) * self.price, 8)
 
     def chunk_cost(self, delta: str) -> float:
@@ -90,10 +98,16 @@ def plan(
     prompt_tokens: int,
     max_tokens: int | None = None,
     salt: str = "",
+    text: str | None = None,
 ) -> Generation:
-    """What ``model`` does for this prompt, given its configured behaviour."""
+    """What ``model`` does for this prompt, given its configured behaviour.
+
+    ``text`` (a scripted one-call reply) is answered instead, and the model does not fail.
+    """
     behaviour = state.behaviour(model)
-    if behaviour.text is None:
+    if text is not None:
+        full = text
+    elif behaviour.text is None:
         full = generate(model, prompt, salt)
     elif isinstance(behaviour.text, str):
         full = behaviour.text
@@ -115,7 +129,7 @@ def plan(
         finish_reason=finish_reason,
         price=0.0 if catalogue_entry is not None and catalogue_entry.is_free else PRICE_PER_TOKEN,
     )
-    if behaviour.fail_status is not None:
+    if behaviour.fail_status is not None and text is None:
         gen.chunks = chunks[: behaviour.fail_after_chunks or 0]
         gen.status_code = behaviour.fail_status
         gen.error = behaviour.fail_message or failure_message(model, behaviour.fail_status)

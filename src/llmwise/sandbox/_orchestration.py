@@ -33,6 +33,9 @@ General
 * Credits: chat/mesh/auto 1, compare 2, blend 4, judge 5, reserved before the run. A request that
   fails entirely (terminal error) is refunded in full; partial failures (one compare model failing)
   are not. ``credits_remaining`` is the balance after the charge.
+* Tests can script more than faults and model behaviour (``_scripts``): a model's next reply with
+  its own numbers, a canned body for the next request to a path, what ``auto`` resolves to, and a
+  strict mode answering 418 to anything unscripted.
 * ``model: "auto"`` is accepted by ``/chat`` only; compare/blend/judge need catalogue ids.
 * Vision is not enforced for explicitly named models; only ``auto`` uses it when choosing.
 
@@ -143,6 +146,7 @@ from ._catalogue import AUTO
 from ._engine import Generation, Lane, Timeline, failure_message, ms, plan
 from ._http import ApiError, RequestContext, SandboxResponse, json_response
 from ._routing import API_ROUTES
+from ._scripts import UNSCRIPTED_STATUS, is_scripted, scripts, unscripted_model
 from ._state import HistoryEntry, InsufficientCredits, SandboxState
 from ._text import count_words, reasoning, score, variant_salt
 from ._validation import CommonParams, blend_params, chat_params, compare_params, judge_params
@@ -200,9 +204,20 @@ class _Billing:
     mode: str
     refunded: bool = False
 
+    scripted: int | None = None
+    """The charge a scripted reply set (``ModelScript.next_reply(credits_charged=...)``)."""
+
     @property
     def cost(self) -> int:
-        return CREDIT_COSTS[self.mode]
+        return CREDIT_COSTS[self.mode] if self.scripted is None else self.scripted
+
+    def script_charge(self, credits: int) -> None:
+        """Charge ``credits`` instead; the difference from what was reserved is an adjustment."""
+        difference = credits - self.cost
+        self.scripted = credits
+        if difference:
+            ledger = self.state.ledger
+            ledger.set_balance(ledger.balance - difference, f"{self.mode} request: scripted charge")
 
     @property
     def remaining(self) -> int:
@@ -273,9 +288,34 @@ def _start(ctx: RequestContext, common: CommonParams, billing: _Billing) -> None
 
 
 def _plan(
-    state: SandboxState, model: str, common: CommonParams, *, salt: str = "", prompt: str | None = None
+    ctx: RequestContext,
+    model: str,
+    common: CommonParams,
+    *,
+    billing: _Billing,
+    salt: str = "",
+    prompt: str | None = None,
 ) -> Generation:
-    return plan(
+    """What ``model`` answers in this request: its queued one-call reply, else its script.
+
+    In strict mode a model with neither (and no fault or allowed path covering the request) fails
+    with 418 instead, so nothing unscripted reaches the code under test.
+    """
+    state = ctx.state
+    book = scripts(state)
+    reply = book.take_reply(model)
+    if reply is None and book.strict and not book.covered and not is_scripted(state, model):
+        message = unscripted_model(state, model, ctx.request.method, ctx.api_path)
+        return Generation(
+            model=model,
+            chunks=[],
+            latency=0.0,
+            prompt_tokens=common.prompt_tokens,
+            status_code=UNSCRIPTED_STATUS,
+            error=message,
+        )
+    book.asked.add(model)
+    gen = plan(
         state,
         model,
         common.messages,
@@ -283,7 +323,18 @@ def _plan(
         prompt_tokens=common.prompt_tokens,
         max_tokens=common.max_tokens,
         salt=salt,
+        text=None if reply is None else reply.content,
     )
+    if reply is not None:
+        if reply.prompt_tokens is not None:
+            gen.prompt_tokens = reply.prompt_tokens
+        gen.scripted_completion_tokens = reply.completion_tokens
+        gen.scripted_cost = reply.cost
+        if reply.finish_reason is not None:
+            gen.finish_reason = reply.finish_reason
+        if reply.credits_charged is not None:
+            billing.script_charge(reply.credits_charged)
+    return gen
 
 
 def _usage(gen: Generation, *, latency: float, ttft: float) -> dict[str, Any]:
@@ -311,6 +362,9 @@ def list_models(ctx: RequestContext) -> SandboxResponse:
 
 def choose_auto(state: SandboxState, common: CommonParams, goal: str) -> str:
     """The model ``auto`` resolves to (deterministic heuristics, see the module docstring)."""
+    scripted = scripts(state).auto_model
+    if scripted is not None and scripted in state.catalogue:
+        return scripted  # the test's choice (``Scenario.auto_resolves_to``), images or not
     lowered = common.prompt.lower()
     if goal == "cost":
         pick = "deepseek-v3"
@@ -383,7 +437,7 @@ def _single(
     *,
     requested: str,
 ) -> SandboxResponse:
-    gen = _plan(ctx.state, model, common)
+    gen = _plan(ctx, model, common, billing=billing)
     meta = {"resolved_model": model, **auto_meta} if auto_meta else {}
     timeline = Timeline()
     for k, delta in enumerate(gen.chunks):
@@ -472,7 +526,7 @@ def _mesh(
     stop: tuple[int, str] | None = None
     for model in chain:
         timeline.add(clock, {"event": "route", "model": model, "status": "trying"})
-        gen = _plan(ctx.state, model, common)
+        gen = _plan(ctx, model, common, billing=billing)
         gens.append(gen)
         for k, delta in enumerate(gen.chunks):
             event: dict[str, Any] = {
@@ -650,7 +704,7 @@ def compare(ctx: RequestContext) -> SandboxResponse:
     common = params.common
     billing = _Billing(ctx.state, ctx.request_id, "compare")
     _start(ctx, common, billing)
-    gens = [_plan(ctx.state, model, common) for model in params.models]
+    gens = [_plan(ctx, model, common, billing=billing) for model in params.models]
     timeline = Timeline()
     end = timeline.run_lanes([Lane(g) for g in gens], 0.0)
     if all(g.failed for g in gens):
@@ -711,7 +765,10 @@ def blend(ctx: RequestContext) -> SandboxResponse:
         assert params.samples is not None
         model = params.models[0]
         lanes = [
-            Lane(_plan(state, model, common, salt=variant_salt(sample=i)), {"sample": i, "phase": "sample"})
+            Lane(
+                _plan(ctx, model, common, billing=billing, salt=variant_salt(sample=i)),
+                {"sample": i, "phase": "sample"},
+            )
             for i in range(1, params.samples + 1)
         ]
         timeline.run_lanes(lanes, 0.0)
@@ -724,7 +781,7 @@ def blend(ctx: RequestContext) -> SandboxResponse:
         for layer in range(1, params.layers + 1):
             lanes = [
                 Lane(
-                    _plan(state, model, common, salt=variant_salt(layer=layer)),
+                    _plan(ctx, model, common, billing=billing, salt=variant_salt(layer=layer)),
                     {"phase": "layer", "layer": layer},
                 )
                 for model in active
@@ -737,7 +794,7 @@ def blend(ctx: RequestContext) -> SandboxResponse:
             if not active:
                 break
     else:
-        lanes = [Lane(_plan(state, model, common), {"phase": "gather"}) for model in params.models]
+        lanes = [Lane(_plan(ctx, model, common, billing=billing), {"phase": "gather"}) for model in params.models]
         timeline.run_lanes(lanes, 0.0)
         sources = [_response_entry(lane.gen) for lane in lanes]
         all_gens = [lane.gen for lane in lanes]
@@ -757,7 +814,9 @@ def blend(ctx: RequestContext) -> SandboxResponse:
         )
 
     synth_prompt = "\x00".join([common.prompt, *(g.text for g in survivors)])
-    synth = _plan(state, params.synthesizer, common, salt=f"synthesis:{params.strategy}", prompt=synth_prompt)
+    synth = _plan(
+        ctx, params.synthesizer, common, billing=billing, salt=f"synthesis:{params.strategy}", prompt=synth_prompt
+    )
     end = timeline.run_lanes([Lane(synth, {"phase": "synthesis"})], timeline.end)
     if synth.failed:
         assert synth.status_code is not None and synth.error is not None
@@ -833,7 +892,7 @@ def judge(ctx: RequestContext) -> SandboxResponse:
     common = params.common
     billing = _Billing(state, ctx.request_id, "judge")
     _start(ctx, common, billing)
-    gens = [_plan(state, model, common) for model in params.contestants]
+    gens = [_plan(ctx, model, common, billing=billing) for model in params.contestants]
     timeline = Timeline()
     end = timeline.run_lanes([Lane(g) for g in gens], 0.0)
     contestants = [_response_entry(g) for g in gens]
@@ -849,6 +908,7 @@ def judge(ctx: RequestContext) -> SandboxResponse:
             message="All contestants failed",
             extra={"contestants": contestants},
         )
+    scripts(state).asked.add(params.judge)  # its verdict needs no script, but a scripted judge is used
     judge_behaviour = state.behaviour(params.judge)
     end += state.latency_for(params.judge)
     timeline.end = max(timeline.end, end)

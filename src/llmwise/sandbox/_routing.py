@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Optional, TypeVar
 from urllib.parse import unquote
 
 from ._http import RequestContext, SandboxResponse
 
 Handler = Callable[[RequestContext], SandboxResponse]
 H = TypeVar("H", bound=Handler)
+
+Middleware = Callable[[RequestContext, "Route", Handler], SandboxResponse]
+"""``middleware(ctx, route, handler)`` runs in place of a route's handler and usually calls it."""
 
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -71,10 +74,17 @@ class RouteMatch:
 
 
 class RouteTable:
-    """An ordered list of routes; the first route whose pattern and method match wins."""
+    """An ordered list of routes; the first route whose pattern and method match wins.
 
-    def __init__(self, routes: Iterable[Route] = ()) -> None:
+    ``middleware``, when set, wraps the handler of every route :meth:`match` returns (routes added
+    later included); :meth:`copy` keeps it. The test scripts (``_scripts``) use it to answer
+    with queued replies and to check strict mode before an endpoint runs.
+    """
+
+    def __init__(self, routes: Iterable[Route] = (), middleware: Optional[Middleware] = None) -> None:
         self._routes: list[Route] = list(routes)
+        self.middleware: Optional[Middleware] = middleware
+        self._wrapped: dict[tuple[Route, Middleware], Route] = {}
 
     def add(
         self,
@@ -117,13 +127,28 @@ class RouteTable:
             if found is None:
                 continue
             if route.method == method.upper():
-                return RouteMatch(route, {k: unquote(v) for k, v in found.groupdict().items()})
+                params = {k: unquote(v) for k, v in found.groupdict().items()}
+                return RouteMatch(self._with_middleware(route), params)
             allowed.append(route.method)
         return RouteMatch(None, {}, tuple(dict.fromkeys(allowed)))
 
+    def _with_middleware(self, route: Route) -> Route:
+        middleware = self.middleware
+        if middleware is None:
+            return route
+        wrapped = self._wrapped.get((route, middleware))
+        if wrapped is None:
+            handler = route.handler
+
+            def run(ctx: RequestContext) -> SandboxResponse:
+                return middleware(ctx, route, handler)
+
+            wrapped = self._wrapped[route, middleware] = replace(route, handler=run)
+        return wrapped
+
     def copy(self) -> RouteTable:
-        """An independent table with the same routes."""
-        return RouteTable(self._routes)
+        """An independent table with the same routes (and middleware)."""
+        return RouteTable(self._routes, self.middleware)
 
     def __iter__(self) -> Iterator[Route]:
         return iter(list(self._routes))

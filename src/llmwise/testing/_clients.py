@@ -122,6 +122,7 @@ def sandbox_client(
     sleep_retries: bool = False,
     max_retries: int | None = None,
     timeout: float | None = None,
+    strict: bool = False,
 ) -> Iterator[tuple[LLMWise, Scenario]]:
     """An ``LLMWise`` client bound to a fresh (or the given) sandbox, plus its :class:`Scenario`.
 
@@ -133,7 +134,9 @@ def sandbox_client(
 
     ``transport="server"`` goes through a loopback HTTP server, stopped on exit. While open, SDK
     retry waits are recorded in ``scenario.retry_waits`` and skipped unless ``sleep_retries``;
-    ``max_retries`` / ``timeout`` configure the client (default: the SDK's).
+    ``max_retries`` / ``timeout`` configure the client (default: the SDK's). ``strict=True``
+    turns on :meth:`Scenario.strict` and runs :meth:`Scenario.verify` when the block ends
+    without an exception.
     """
     from llmwise.sandbox import Sandbox
 
@@ -143,8 +146,13 @@ def sandbox_client(
     try:
         with RetryWaits(sleep=sleep_retries) as waits:
             client, http = open_client(sandbox, server, max_retries=max_retries, timeout=timeout)
+            scenario = bound_scenario(sandbox, waits)
+            if strict:
+                scenario.strict()
             with http:
-                yield client, bound_scenario(sandbox, waits)
+                yield client, scenario
+            if strict:
+                scenario.verify()
     finally:
         if server is not None:
             server.stop()
@@ -158,6 +166,7 @@ async def async_sandbox_client(
     sleep_retries: bool = False,
     max_retries: int | None = None,
     timeout: float | None = None,
+    strict: bool = False,
 ) -> AsyncIterator[tuple[AsyncLLMWise, Scenario]]:
     """The async twin of :func:`sandbox_client`: ``async with async_sandbox_client() as (client, scenario)``."""
     from llmwise.sandbox import Sandbox
@@ -168,8 +177,13 @@ async def async_sandbox_client(
     try:
         with RetryWaits(sleep=sleep_retries) as waits:
             client, http = open_async_client(sandbox, server, max_retries=max_retries, timeout=timeout)
+            scenario = bound_scenario(sandbox, waits)
+            if strict:
+                scenario.strict()
             async with http:
-                yield client, bound_scenario(sandbox, waits)
+                yield client, scenario
+            if strict:
+                scenario.verify()
     finally:
         if server is not None:
             server.stop()

@@ -26,14 +26,19 @@ if TYPE_CHECKING:
 
 MARKER_HELP = (
     "llmwise(transport='inprocess'|'server', credits=N, latency=S, api_key='mm_sk_...', "
-    "enforce_rate_limits=False, sleep_retries=False, max_retries=N, timeout=S, drift=True|kinds): "
-    "configure the llmwise_* fixtures of this test (sandbox, clients, retry waits, shape drift)."
+    "enforce_rate_limits=False, sleep_retries=False, max_retries=N, timeout=S, drift=True|kinds, "
+    "strict=False): configure the llmwise_* fixtures of this test (sandbox, clients, retry waits, "
+    "shape drift, strict mode: unscripted requests and unused scripts fail the test)."
 )
 # Marker keyword -> where it goes.
 _SANDBOX_KEYS = ("credits", "latency", "api_key", "enforce_rate_limits")
 _CLIENT_KEYS = ("max_retries", "timeout")
-_OTHER_KEYS = ("transport", "sleep_retries")
+_OTHER_KEYS = ("transport", "sleep_retries", "strict")
 _DRIFT_KEY = "drift"
+
+# The test's call-phase report, read by the fixtures' teardown (strict mode checks only tests that
+# passed: a failed test has said what went wrong, and its unused scripts would only add noise).
+_CALL_REPORT = pytest.StashKey[pytest.TestReport]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -62,10 +67,21 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"llmwise_transport = {value!r} in the ini file: use 'inprocess' or 'server'")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Keep the call phase's report on the item for the strict-mode check at teardown."""
+    outcome = yield
+    if call.when == "call":
+        report = outcome.get_result()  # type: ignore[attr-defined]
+        if isinstance(report, pytest.TestReport):
+            item.stash[_CALL_REPORT] = report
+
+
 @dataclass
 class _Settings:
     transport: Transport = "inprocess"
     sleep_retries: bool = False
+    strict: bool = False
     sandbox: dict[str, Any] = field(default_factory=dict)
     client: dict[str, Any] = field(default_factory=dict)
     drift: dict[str, Any] | None = None
@@ -99,6 +115,7 @@ def _settings(request: pytest.FixtureRequest) -> _Settings:
     return _Settings(
         transport=checked,
         sleep_retries=bool(kwargs.get("sleep_retries", False)),
+        strict=bool(kwargs.get("strict", False)),
         sandbox={k: kwargs[k] for k in _SANDBOX_KEYS if k in kwargs},
         client={k: kwargs[k] for k in _CLIENT_KEYS if k in kwargs},
         drift=_drift_option(kwargs.get(_DRIFT_KEY)),
@@ -139,8 +156,31 @@ def _llmwise_context(request: pytest.FixtureRequest) -> Iterator[_Context]:
             sandbox.drift(**settings.drift)
         except (TypeError, ValueError) as exc:
             pytest.fail(f"@pytest.mark.llmwise(drift=...): {exc}", pytrace=False)
+    if settings.strict:
+        from ._scenario import Scenario
+
+        Scenario(sandbox).strict()
     with RetryWaits(sleep=settings.sleep_retries) as waits:
         yield _Context(settings, sandbox, waits)
+    _check_strict(request, sandbox)
+
+
+def _check_strict(request: pytest.FixtureRequest, sandbox: Sandbox) -> None:
+    """Strict mode's teardown: fail a passing test whose scenario did not play as scripted."""
+    report = request.node.stash.get(_CALL_REPORT, None)
+    if report is None or not report.passed:
+        return
+    from ._scenario import Scenario, report_problems
+
+    scenario = Scenario(sandbox)
+    if not scenario.is_strict:
+        return
+    problems = scenario.problems()
+    if problems:
+        pytest.fail(
+            f"{report_problems(problems)}\n(@pytest.mark.llmwise(strict=True) / llmwise_scenario.strict())",
+            pytrace=False,
+        )
 
 
 @pytest.fixture

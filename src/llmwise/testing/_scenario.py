@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 #: A model's scripted answer: fixed text, or ``callable(messages) -> text``.
 Reply = Union[str, Callable[[Sequence[Mapping[str, Any]]], str]]
 
+_UNSET: Any = object()
+
 
 class Scenario:
     """Script a :class:`~llmwise.sandbox.Sandbox` fluently and inspect the requests it received.
@@ -36,7 +38,9 @@ class Scenario:
     Queued faults (``rate_limit``, ``server_error``, ``cut_stream``, ``malformed_frame``,
     ``unknown_event``) are used up in the order they were added, one per matching request;
     ``path`` (relative to ``/api/v1``, globs allowed) limits one to some endpoints. Model
-    behaviour (:meth:`model`) is persistent until changed.
+    behaviour (:meth:`model`) is persistent until changed; ``model(id).next_reply(...)`` and
+    :meth:`next_reply` script a single answer. :meth:`strict` makes unscripted requests and
+    unused scripts fail the test (:meth:`verify`).
     """
 
     def __init__(self, sandbox: Sandbox | None = None) -> None:
@@ -77,6 +81,20 @@ class Scenario:
     def model_ids(self) -> list[str]:
         """Every model id the sandbox serves (``auto`` included)."""
         return [m.id for m in self.sandbox.models]
+
+    def auto_resolves_to(self, model_id: str | None) -> Self:
+        """Make ``model="auto"`` resolve to ``model_id`` (``None``: back to the sandbox's heuristics).
+
+        Replaces the routing heuristics for every later auto request (``cost_saver`` and images
+        included); ``resolved_model`` names it, and with :meth:`auto_fallbacks` it heads the chain.
+        Script what it answers as for any model: ``scenario.model(model_id).replies(...)``.
+        """
+        from llmwise.sandbox._scripts import check_auto_model, scripts
+
+        with self.sandbox.state.lock:
+            check_auto_model(self.sandbox.state, model_id)
+            scripts(self.sandbox.state).auto_model = model_id
+        return self
 
     def auto_fallbacks(self, max_fallbacks: int) -> Self:
         """Let ``model="auto"`` fail over along ``max_fallbacks`` models (0: no failover, the default)."""
@@ -139,6 +157,96 @@ class Scenario:
         """Drop every queued fault and stop drift (model scripts stay)."""
         self.sandbox.clear_faults()
         return self
+
+    # -- canned replies -------------------------------------------------------------------------
+
+    def next_reply(
+        self,
+        path: str,
+        *,
+        json: Any = _UNSET,
+        events: Iterable[Any] | None = None,
+        status: int = 200,
+        method: str | None = None,
+        times: int = 1,
+    ) -> Self:
+        """Answer the next ``times`` requests to ``path`` with exactly this response.
+
+        ``json``: the body (any JSON value), sent with ``status``; or ``events``: SSE events (each
+        a JSON value), sent as ``data:`` frames and a final ``data: [DONE]``. ``path`` is
+        relative to ``/api/v1`` (globs allowed) and must be an endpoint the sandbox serves;
+        ``method`` narrows it. The endpoint does not run: nothing is charged or recorded in the
+        history. Queued faults come first; replies to the same path are used in order.
+
+        For a model's answer with its own content and numbers, see :meth:`ModelScript.next_reply`.
+        """
+        from llmwise.sandbox._scripts import CannedReply, scripts
+
+        if (json is _UNSET) == (events is None):
+            raise TypeError("next_reply() takes one of json=... (a body) and events=[...] (a stream)")
+        reply = CannedReply(
+            path,
+            method,
+            status=status,
+            body=None if json is _UNSET else json,
+            events=None if events is None else list(events),
+            times=times,
+        )
+        with self.sandbox.state.lock:
+            scripts(self.sandbox.state).canned.append(reply)
+        return self
+
+    # -- strict mode ----------------------------------------------------------------------------
+
+    def strict(self, enabled: bool = True) -> Self:
+        """Strict mode: fail the test on requests nothing scripted, and on scripts never used.
+
+        While on, a request answered by no queued fault, no :meth:`next_reply`, no
+        :meth:`allow`-ed path, and (for ``/chat``, ``/compare``, ``/blend``, ``/judge``) with a
+        model that has no script gets HTTP 418 from the sandbox (for a multi-model request, that
+        model fails alone). :meth:`verify` (run at teardown by the pytest plugin, and on leaving
+        ``sandbox_client(strict=True)``) then fails, listing those requests and every fault,
+        reply or model script left unused. ``@pytest.mark.llmwise(strict=True)`` turns it on.
+        """
+        from llmwise.sandbox._scripts import scripts
+
+        with self.sandbox.state.lock:
+            scripts(self.sandbox.state).strict = bool(enabled)
+        return self
+
+    @property
+    def is_strict(self) -> bool:
+        """Whether strict mode is on."""
+        from llmwise.sandbox._scripts import scripts
+
+        with self.sandbox.state.lock:
+            return scripts(self.sandbox.state).strict
+
+    def allow(self, path: str, method: str | None = None) -> Self:
+        """In strict mode, let requests to ``path`` (globs allowed; ``method`` narrows) be answered
+        by the sandbox as usual: generated text for unscripted models, the account endpoints'
+        data. Allowing is permission, not expectation: an allowed path never called is fine."""
+        from llmwise.sandbox._faults import normalize_path
+        from llmwise.sandbox._scripts import scripts
+
+        with self.sandbox.state.lock:
+            scripts(self.sandbox.state).allowed.append((normalize_path(path), method.upper() if method else None))
+        return self
+
+    def problems(self) -> list[str]:
+        """What :meth:`verify` would fail on: unscripted requests, then scripts never used."""
+        from llmwise.sandbox._scripts import scripts, unused
+
+        with self.sandbox.state.lock:
+            refused = [f"unscripted request (answered 418): {r}" for r in scripts(self.sandbox.state).unscripted]
+            return refused + unused(self.sandbox.state)
+
+    def verify(self) -> None:
+        """Raise ``AssertionError`` when a request went unscripted (strict mode) or a queued fault,
+        a reply or a model script was never used; the message lists each."""
+        found = self.problems()
+        if found:
+            raise AssertionError(report_problems(found))
 
     # -- shape drift ----------------------------------------------------------------------------
 
@@ -224,14 +332,27 @@ class Scenario:
         return list(self._retry_waits.waits)
 
     def reset(self) -> Self:
-        """Forget requests, faults, model scripts and retry waits; restore the starting credits."""
-        self.sandbox.reset()
+        """Forget requests, faults, model scripts, replies and retry waits; restore the starting
+        credits. Strict mode and the allowed paths stay."""
+        from llmwise.sandbox._scripts import scripts
+
+        with self.sandbox.state.lock:
+            book = scripts(self.sandbox.state)
+            strict, allowed = book.strict, list(book.allowed)
+            self.sandbox.reset()
+            book = scripts(self.sandbox.state)
+            book.strict, book.allowed = strict, allowed
         if self._retry_waits is not None:
             self._retry_waits.waits.clear()
         return self
 
     def __repr__(self) -> str:
         return f"<Scenario {self.sandbox!r}>"
+
+
+def report_problems(problems: Iterable[str]) -> str:
+    """The message of :meth:`Scenario.verify` (and of the plugin's strict-mode teardown)."""
+    return "the llmwise scenario did not play as scripted:\n" + "\n".join(f"  - {line}" for line in problems)
 
 
 class ModelScript:
@@ -254,6 +375,39 @@ class ModelScript:
             raise TypeError("replies() takes a string or a callable(messages) -> str")
         return self._update(text=text)
 
+    def next_reply(
+        self,
+        content: str,
+        *,
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        cost: float | None = None,
+        credits_charged: int | None = None,
+        finish_reason: str | None = None,
+    ) -> Self:
+        """Answer ``content`` the next time this model answers, with these numbers; then as before.
+
+        Streams deliver ``content`` in the usual 3-word deltas and put the numbers on the ``done``
+        event; non-streamed answers carry them in the body. ``prompt_tokens``,
+        ``completion_tokens``, ``cost`` (USD) and ``finish_reason`` replace the computed values of
+        this model's result (in compare, judge and blend: its entry); ``credits_charged`` is the
+        request's charge, and the balance moves by it. Each call queues one reply; queued replies
+        come before the model's script (a model scripted to fail answers them first).
+        """
+        from llmwise.sandbox._scripts import ModelReply, scripts
+
+        reply = ModelReply(
+            content,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cost=cost,
+            credits_charged=credits_charged,
+            finish_reason=finish_reason,
+        )
+        with self.sandbox.state.lock:
+            scripts(self.sandbox.state).replies.setdefault(self.model_id, []).append(reply)
+        return self
+
     def with_latency(self, seconds: float) -> Self:
         """Wait ``seconds`` before each streamed chunk (non-streamed answers wait for the whole text)."""
         return self._update(latency=seconds)
@@ -274,8 +428,12 @@ class ModelScript:
         return self._update(fail_status=None, fail_after_chunks=None, fail_message=None)
 
     def reset(self) -> Self:
-        """Back to the defaults: generated text, the sandbox latency, no failure."""
-        self.sandbox.set_model(self.model_id)
+        """Back to the defaults: generated text, the sandbox latency, no failure, no queued replies."""
+        from llmwise.sandbox._scripts import scripts
+
+        with self.sandbox.state.lock:
+            self.sandbox.set_model(self.model_id)
+            scripts(self.sandbox.state).replies.pop(self.model_id, None)
         return self
 
     def _update(self, **changes: Any) -> Self:
