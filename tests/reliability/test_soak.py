@@ -185,7 +185,9 @@ def test_10000_streams_through_one_client(sleeps: list[float]) -> None:
     client.close()
     client._http.close()
     if fds_before is not None:  # in-process: no socket, no file, ever
-        assert fd_count() == fds_before
+        # At most as many as before: a descriptor an earlier test left to the garbage collector
+        # may be closed meanwhile, which is no leak of this one.
+        assert fd_count() <= fds_before
 
 
 @pytest.fixture
