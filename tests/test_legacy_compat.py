@@ -112,3 +112,33 @@ def test_dict_reads_behave_like_the_0_1_read_only_dict(mode: str) -> None:
     assert sorted(resp.keys()) == ["content", "id", "model", "novel"]
     assert dict(resp.items()) == {"id": "req_1", "model": "gpt-5.2", "content": "Hi", "novel": 1}
     assert sorted(map(str, resp.values())) == ["1", "Hi", "gpt-5.2", "req_1"]
+
+
+def test_the_error_class_takes_0_1_arguments() -> None:
+    from llmwise.errors import LLMWiseError
+
+    by_keyword = LLMWiseError(status_code=402, message="Not enough credits", payload={"error": "x"})
+    assert (by_keyword.status_code, by_keyword.message, by_keyword.payload) == (402, "Not enough credits", {"error": "x"})
+    positional = LLMWiseError(502, "Unexpected response shape", [1, 2])
+    assert (positional.status_code, positional.message, positional.payload) == (502, "Unexpected response shape", [1, 2])
+    assert LLMWiseError(404, "Gone").payload is None
+    with pytest.raises(TypeError):
+        LLMWiseError("message", "stray", "arguments")
+
+
+def test_message_is_the_server_s_message_as_in_0_1(mode: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(402, json={"error": "Not enough credits"}, headers={"x-request-id": "req_9"})
+
+    transport = httpx.MockTransport(handler)
+    client: Any = (
+        LLMWise(KEY, base_url="http://t", http_client=httpx.Client(transport=transport))
+        if mode == "sync"
+        else AsyncLLMWise(KEY, base_url="http://t", http_client=httpx.AsyncClient(transport=transport))
+    )
+    from llmwise.errors import LLMWiseError
+
+    with pytest.raises(LLMWiseError) as info:
+        legacy(client, "credits_balance")
+    assert info.value.message == "Not enough credits"
+    assert str(info.value) == "Error code: 402 - Not enough credits (request_id: req_9)"

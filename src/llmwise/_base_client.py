@@ -889,7 +889,8 @@ def _log_retry(request: httpx.Request, error: LLMWiseError, delay: float, retrie
         request.url,
         delay,
         retries_left,
-        error.message,
+        # With the status for status errors ("Error code: 429 - ..."), which the CLI's notices read.
+        f"Error code: {error.status_code} - {error.message}" if isinstance(error, APIStatusError) else error.message,
     )
 
 

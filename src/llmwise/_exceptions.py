@@ -93,10 +93,11 @@ class LLMWiseError(Exception):
 
     def __init__(
         self,
-        message: str,
-        *,
+        message: str | int = "",
+        *args: Any,
         status_code: int | None = None,
         body: Any = None,
+        payload: Any = None,
         request: httpx.Request | None = None,
         response: httpx.Response | None = None,
         headers: Mapping[str, str] | None = None,
@@ -106,8 +107,20 @@ class LLMWiseError(Exception):
         refunded: bool | None = None,
         retry_after: float | None = None,
     ) -> None:
+        if isinstance(message, int) and not isinstance(message, bool):
+            # The 0.1 class was a dataclass: LLMWiseError(status_code, message, payload).
+            status_code = message if status_code is None else status_code
+            message = str(args[0]) if args else ""
+            args = args[1:]
+            if args and payload is None:
+                payload = args[0]
+                args = args[1:]
+        if args:
+            raise TypeError(f"{type(self).__name__}() takes the message and keyword arguments only")
+        if payload is not None and body is None:
+            body = payload  # the 0.1 name of `body`
         super().__init__(message)
-        self.message = message
+        self.message = str(message)
         self.status_code = status_code
         self.body = body
         self.request = request
@@ -215,9 +228,14 @@ class ResponseTooLargeError(APIError):
 
 
 class APIStatusError(APIError):
-    """The server answered with an HTTP error status (4xx or 5xx)."""
+    """The server answered with an HTTP error status (4xx or 5xx). `message` is the server's own
+    message (as the 0.1 client gave it); `str(err)` reads `Error code: 402 - <message>`."""
 
     status_code: int
+
+    def __str__(self) -> str:
+        text = f"Error code: {self.status_code} - {self.message}"
+        return f"{text} (request_id: {self.request_id})" if self.request_id else text
 
     @property
     def rate_limit(self) -> RateLimitInfo:
@@ -379,7 +397,7 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
     if request_id is None and isinstance(body, Mapping) and isinstance(body.get("request_id"), str):
         request_id = body["request_id"]
     reason = response.reason_phrase or "HTTP error"
-    message = f"Error code: {status} - {error_message(body, reason)}"
+    message = error_message(body, reason)
     cls = status_error_class(status)
     return cls(
         message,
