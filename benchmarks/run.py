@@ -56,6 +56,7 @@ class Config:
     memory_large: int
     memory_streams: int
     memory_stream_events: int
+    open_streams: int
     watchdog_s: int
 
 
@@ -73,6 +74,7 @@ FULL = Config(
     memory_large=100_000,
     memory_streams=200,
     memory_stream_events=1_000,
+    open_streams=1_000,
     watchdog_s=1_500,
 )
 QUICK = Config(
@@ -89,6 +91,7 @@ QUICK = Config(
     memory_large=20_000,
     memory_streams=200,
     memory_stream_events=100,
+    open_streams=200,
     watchdog_s=240,
 )
 
@@ -395,6 +398,25 @@ def bench_async(url: str, cfg: Config, results: Results, missing: list[str]) -> 
     results.target("async: AsyncLLMWise / raw httpx <= 1.1", _paired(samples, "AsyncLLMWise", "raw httpx.AsyncClient (floor)"), "<=", 1.1)
 
 
+def bench_open_streams(url: str, cfg: Config, results: Results, missing: list[str]) -> None:
+    import tasks
+
+    streams = cfg.open_streams
+    most = {
+        "raw httpx.AsyncClient, default pool": asyncio.run(tasks.open_streams(url, "floor", streams, 5.0)),
+        "AsyncLLMWise, default client": asyncio.run(tasks.open_streams(url, "llmwise", streams, 5.0)),
+    }
+    results.raw["open_streams"] = most
+    for name, value in most.items():
+        results.row(f"{streams:,} concurrent streams: open at once", name, value, "streams")
+    results.target(
+        f"pool: AsyncLLMWise opens all {streams:,} concurrent streams at once",
+        most["AsyncLLMWise, default client"],
+        ">=",
+        streams,
+    )
+
+
 def _memory_child(*args: str) -> dict[str, Any]:
     proc = subprocess.run([sys.executable, str(BENCH / "tasks.py"), *args], capture_output=True, text=True, check=False, timeout=600)
     if proc.returncode != 0:
@@ -502,13 +524,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
     parser.add_argument("--no-install", action="store_true", help="do not create benchmarks/.venv; skip missing contenders")
     parser.add_argument(
-        "--only", metavar="NAMES", help="comma-separated subset of: import,call,stream,async,memory (default: all)"
+        "--only", metavar="NAMES", help="comma-separated subset of: import,call,stream,async,memory,open (default: all)"
     )
     args = parser.parse_args(argv)
     missing = ensure_environment(args.no_install)
     cfg = QUICK if args.quick else FULL
     sys.path.insert(0, str(BENCH))
-    only = set((args.only or "import,call,stream,async,memory").split(","))
+    only = set((args.only or "import,call,stream,async,memory,open").split(","))
 
     def on_alarm(signum: int, frame: Any) -> None:
         raise SystemExit(f"benchmark watchdog: still running after {cfg.watchdog_s} s, stopping")
@@ -527,6 +549,7 @@ def main(argv: list[str] | None = None) -> int:
             ("stream", lambda: bench_stream(url, cfg, results, missing)),
             ("async", lambda: bench_async(url, cfg, results, missing)),
             ("memory", lambda: bench_memory(url, cfg, results, missing)),
+            ("open", lambda: bench_open_streams(url, cfg, results, missing)),
         ]
         for name, step in steps:
             if name in only:

@@ -281,6 +281,59 @@ async def _async_streams(url: str, contender: str, streams: int, events: int) ->
     return sum(counts)
 
 
+async def open_streams(url: str, contender: str, streams: int, hold_s: float) -> int:
+    """How many of `streams` concurrent streams, each started with the contender's *default* client
+    and held after its first event until every stream has one (or `hold_s` passes), were open at
+    once: a pool smaller than `streams` makes the rest queue."""
+    state = {"open": 0, "most": 0}
+    everyone = asyncio.Event()
+    payload = _llmwise_payload(10, True)
+
+    async def held() -> None:
+        state["open"] += 1
+        state["most"] = max(state["most"], state["open"])
+        if state["open"] >= streams:
+            everyone.set()
+        try:
+            await asyncio.wait_for(everyone.wait(), hold_s)
+        except asyncio.TimeoutError:
+            everyone.set()  # the pool holds fewer: let every stream finish
+        state["open"] -= 1
+
+    if contender == "floor":
+        client = httpx.AsyncClient(timeout=120)  # httpx's default pool
+        body = json.dumps(payload).encode()
+
+        async def one() -> None:
+            async with client.stream("POST", f"{url}/api/v1/chat", content=body, headers=_headers()) as response:
+                lines = response.aiter_lines()
+                async for line in lines:
+                    if line.startswith("data: "):
+                        break
+                await held()
+                async for _line in lines:
+                    pass
+
+        close = client.aclose
+    else:
+        from llmwise import AsyncLLMWise
+
+        sdk = AsyncLLMWise(api_key=API_KEY, base_url=url, timeout=120)  # the SDK's default pool
+
+        async def one() -> None:
+            async with sdk.chat.stream(model=MODEL, messages=MESSAGES, max_tokens=10) as stream:  # type: ignore[arg-type]
+                iterator = stream.__aiter__()
+                await iterator.__anext__()
+                await held()
+                async for _event in iterator:
+                    pass
+
+        close = sdk.aclose
+    await asyncio.gather(*(one() for _ in range(streams)))
+    await close()
+    return state["most"]
+
+
 def main(argv: list[str]) -> int:
     task, url, contender, *rest = argv
     if task == "memory-stream":
