@@ -161,14 +161,19 @@ sse_bytes = st.lists(sse_tokens, max_size=80).map(b"".join) | st.binary(max_size
 def test_decoder_matches_the_original_chunk_by_chunk(stream: bytes, data: st.DataObject) -> None:
     points = data.draw(st.lists(st.integers(0, len(stream)), max_size=20))
     old, new, payloads = OriginalSSEDecoder(), SSEDecoder(), SSEDecoder()
+    # With a limit nothing reaches (the streams' default path), the size checks change nothing.
+    bounded = SSEDecoder(max_size=2 * len(stream) + 1)
     for chunk in [*split_at(stream, points), *split_at(stream, points[:3])]:  # two streams in a row
         expected = old.feed(chunk)
         assert new.feed(chunk) == expected
         assert payloads.feed_data(chunk) == [e.data for e in expected]
+        assert bounded.feed_data(chunk) == [e.data for e in expected]
         assert (new.last_event_id, new.retry) == (old.last_event_id, old.retry)
+    assert not bounded.overflowed
     expected = old.flush()
     assert new.flush() == expected
     assert payloads.flush_data() == [e.data for e in expected]
+    assert bounded.flush_data() == [e.data for e in expected]
     assert (payloads.last_event_id, payloads.retry) == (old.last_event_id, old.retry)
 
 

@@ -314,6 +314,106 @@ def test_many_tiny_chunks() -> None:
     assert decode([stream[i : i + 1] for i in range(len(stream))]) == [ev("x")] * 20_000
 
 
+# --- max_size: one line or event is bounded -------------------------------------------------
+
+
+def feed_all(decoder: SSEDecoder, chunks: Iterable[bytes]) -> list[str]:
+    events: list[str] = []
+    for chunk in chunks:
+        events.extend(decoder.feed_data(chunk))
+    return events
+
+
+def test_no_limit_by_default() -> None:
+    decoder = SSEDecoder()
+    assert feed_all(decoder, [b"data: " + b"x" * 100_000, b"\n\n"]) == ["x" * 100_000]
+    assert not decoder.overflowed
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 1000])
+def test_a_line_longer_than_the_limit_stops_the_decoder_without_buffering_it(size: int) -> None:
+    decoder = SSEDecoder(max_size=100)
+    line = b"data: " + b"x" * 1_000_000  # never ends
+    assert feed_all(decoder, [b"data: a\n\n"]) == ["a"]
+    fed = 0
+    for i in range(0, len(line), size):
+        assert decoder.feed_data(line[i : i + size]) == []
+        fed += size
+        if decoder.overflowed:
+            break
+        assert sum(map(len, decoder._pending)) <= 100
+    assert decoder.overflowed
+    assert fed <= 100 + size  # it stopped as soon as the line was over the limit
+    assert decoder._pending == []
+    # Anything after is ignored: the stream is over.
+    assert decoder.feed_data(b"\n\ndata: b\n\n") == []
+
+
+@pytest.mark.parametrize("chunk", [1, 10, 4096], ids=lambda n: f"chunks of {n}")
+def test_events_before_an_oversized_line_are_returned(chunk: int) -> None:
+    stream = b"data: a\n\ndata: b\n\n:" + b"c" * 150 + b"\ndata: d\n\n"
+    decoder = SSEDecoder(max_size=100)
+    assert feed_all(decoder, [stream[i : i + chunk] for i in range(0, len(stream), chunk)]) == ["a", "b"]
+    assert decoder.overflowed
+
+
+@pytest.mark.parametrize("chunk", [1, 10, 4096], ids=lambda n: f"chunks of {n}")
+def test_an_event_of_many_lines_over_the_limit_stops_the_decoder(chunk: int) -> None:
+    # Each line is short; together they pass the limit (data of 12 lines of 9 characters).
+    stream = b"data: a\n\n" + b"data: 123456789\n" * 12 + b"\ndata: z\n\n"
+    decoder = SSEDecoder(max_size=100)
+    assert feed_all(decoder, [stream[i : i + chunk] for i in range(0, len(stream), chunk)]) == ["a"]
+    assert decoder.overflowed
+
+
+@pytest.mark.parametrize("chunk", [1, 10, 4096], ids=lambda n: f"chunks of {n}")
+def test_lines_and_events_up_to_the_limit_pass(chunk: int) -> None:
+    # A line of exactly 100 bytes; an event of exactly 100 characters over 10 lines.
+    line = b"data: " + b"x" * 94
+    many = b"".join(b"data: " + b"%09d" % i + b"\n" for i in range(10))
+    stream = line + b"\n\n" + many + b"\n"
+    decoder = SSEDecoder(max_size=100)
+    events = feed_all(decoder, [stream[i : i + chunk] for i in range(0, len(stream), chunk)])
+    assert events == ["x" * 94, "\n".join(f"{i:09d}" for i in range(10))]
+    assert not decoder.overflowed
+
+
+def test_flush_after_an_overflow_gives_nothing_and_resets() -> None:
+    decoder = SSEDecoder(max_size=10)
+    assert decoder.feed(b"data: 0123456789\n") == []
+    assert decoder.overflowed
+    flushed = decoder.flush()
+    assert (flushed, decoder.overflowed) == ([], False)
+    assert decoder.feed(b"data: ok\n\n") == [ev("ok")]
+
+
+@PROPERTY_SETTINGS
+@given(
+    parts=st.lists(
+        st.sampled_from([b"data: ", b"x" * 7, b"y" * 40, b"\n", b"\r\n", b":", b"event: e", "é".encode()]),
+        max_size=60,
+    ),
+    limit=st.integers(1, 120),
+    data=st.data(),
+)
+def test_property_the_limit_does_not_depend_on_chunking(parts: list[bytes], limit: int, data: st.DataObject) -> None:
+    stream = b"".join(parts)
+    points = data.draw(st.lists(st.integers(0, len(stream)), max_size=20))
+    results = []
+    for chunks in ([stream], split_at(stream, points), [stream[i : i + 1] for i in range(len(stream))]):
+        decoder = SSEDecoder(max_size=limit)
+        events = [e for chunk in chunks for e in decoder.feed(chunk)]
+        results.append((events, decoder.overflowed))
+    assert results[0] == results[1] == results[2]
+    events, overflowed = results[0]
+    # Every event handed out fits; without a limit the same events come first.
+    assert all(len(e.data) <= limit for e in events)
+    unbounded = SSEDecoder().feed(stream)
+    assert unbounded[: len(events)] == events
+    if not overflowed:
+        assert unbounded == events
+
+
 # --- realistic recorded stream --------------------------------------------------------------
 
 RECORDED = (

@@ -41,21 +41,31 @@ class SSEDecoder:
     """Incremental SSE decoder: feed it bytes in any chunking, get complete events back.
 
     Never raises on malformed input; undecodable UTF-8 becomes U+FFFD.
+
+    `max_size` (None: no limit) bounds what one line (in bytes) and one event's data (in
+    characters, its `data:` lines together) may weigh. Past it the decoder stops: the events
+    completed before the oversized line or event are returned, :attr:`overflowed` becomes True,
+    what was buffered of it is dropped, and later input is ignored. No more than `max_size` (and
+    the chunk being read) is ever held for one line.
     """
 
     __slots__ = (
         "_bom_buf",
         "_data",
+        "_data_size",
         "_event",
         "_id",
+        "_max_size",
         "_pending",
+        "_pending_size",
         "_retry",
         "_skip_lf",
         "last_event_id",
+        "overflowed",
         "retry",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, max_size: int | None = None) -> None:
         self.last_event_id: str = ""
         """The last event ID seen on the stream; persists across events, as the spec requires."""
         self.retry: int | None = None
@@ -66,6 +76,12 @@ class SSEDecoder:
         # Pieces of the current unterminated line. Kept as a list and joined only once the
         # line ends, so a huge line spread over many chunks costs linear time.
         self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._max_size = max_size
+        self.overflowed = False
+        """A line or event was larger than `max_size`: decoding stopped there."""
+        # The size of the current event's data so far, kept only while it spans chunks.
+        self._data_size = 0
         # The previous chunk ended in CR: a LF at the start of the next chunk is the second
         # half of a CRLF, not a separate (blank, event-dispatching) line.
         self._skip_lf = False
@@ -77,7 +93,11 @@ class SSEDecoder:
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Consume ``chunk`` and return the events it completed (possibly none)."""
         lines = self._lines(chunk)
-        return self._process(lines, False) if lines else []
+        if not lines:
+            return []
+        if self._max_size is None:
+            return self._process(lines, False)
+        return self._bounded(lines, len(chunk), False)
 
     def feed_data(self, chunk: bytes) -> list[str]:
         """Like :meth:`feed`, but return only each completed event's ``data``.
@@ -87,7 +107,11 @@ class SSEDecoder:
         all the same.
         """
         lines = self._lines(chunk)
-        return self._process(lines, True) if lines else []
+        if not lines:
+            return []
+        if self._max_size is None:
+            return self._process(lines, True)
+        return self._bounded(lines, len(chunk), True)
 
     def flush(self) -> list[ServerSentEvent]:
         """Signal end of stream and return any event still pending.
@@ -97,8 +121,8 @@ class SSEDecoder:
         lines (terminated by a line break), it is dispatched. An unterminated trailing
         partial line is discarded, since it is most likely a cut-off frame.
 
-        Afterwards the decoder is reset for a new stream, keeping :attr:`last_event_id`
-        and :attr:`retry`.
+        Afterwards the decoder is reset for a new stream (:attr:`overflowed` too), keeping
+        :attr:`last_event_id` and :attr:`retry`.
         """
         return self._flush(False)
 
@@ -107,7 +131,11 @@ class SSEDecoder:
         return self._flush(True)
 
     def _flush(self, data_only: bool) -> list[Any]:
+        # After an overflow there is nothing to give (what was left of it is dropped).
+        self.overflowed = False
         self._pending.clear()
+        self._pending_size = 0
+        self._data_size = 0
         self._skip_lf = False
         # A new stream may start with its own BOM.
         self._bom_buf = b""
@@ -117,7 +145,7 @@ class SSEDecoder:
 
     def _lines(self, chunk: bytes) -> list[bytes]:
         """The lines ``chunk`` completes, without their line breaks (the rest is kept for later)."""
-        if not chunk:
+        if not chunk or self.overflowed:
             return []
         if self._bom_buf is not None:
             buf = self._bom_buf + chunk
@@ -140,21 +168,85 @@ class SSEDecoder:
         lines = chunk.splitlines()
         last = chunk[-1]
         pending = self._pending
+        limit = self._max_size
         tail: bytes | None = None
         if last == _CR:
             self._skip_lf = True
         elif last != _LF:
             tail = lines.pop()
             if not lines:
+                # No line break in this chunk: the line goes on (and is bounded).
+                size = self._pending_size + len(tail)
+                if limit is not None and size > limit:
+                    self._overflow()
+                    return []
+                self._pending_size = size
                 pending.append(tail)
                 return []
         if pending:
+            if limit is not None and self._pending_size + len(lines[0]) > limit:
+                self._overflow()
+                return []
             pending.append(lines[0])
             lines[0] = b"".join(pending)
             pending.clear()
+            self._pending_size = 0
         if tail is not None:
             pending.append(tail)
+            self._pending_size = len(tail)
         return lines
+
+    def _overflow(self) -> None:
+        self.overflowed = True
+        self._pending.clear()
+        self._pending_size = 0
+        self._data.clear()
+        self._data_size = 0
+
+    def _bounded(self, lines: list[bytes], chunk_size: int, data_only: bool) -> list[Any]:
+        """`_process` with the `max_size` checks that `_lines` does not make: an event's data, and a
+        line within one chunk. O(1) per chunk, but for a chunk larger than the limit (rare: a body's
+        chunks are far smaller than any sensible limit)."""
+        limit = self._max_size
+        assert limit is not None
+        big = chunk_size > limit
+        cut = False
+        if big:
+            # A line may be over the limit within this one chunk: only what comes before it counts.
+            for index, line in enumerate(lines):
+                if len(line) > limit:
+                    lines = lines[:index]
+                    cut = True
+                    break
+        data = self._data
+        before = len(data)  # data lines of an event begun in an earlier chunk
+        events = self._process(lines, data_only)
+        if big:
+            too_big = (
+                cut
+                or self._pending_size > limit
+                or any(len(event if data_only else event.data) > limit for event in events)
+            )
+        else:
+            # Only the first event dispatched here can have begun in an earlier chunk; the others
+            # lie within this chunk, which is not over the limit.
+            too_big = bool(events) and len(events[0] if data_only else events[0].data) > limit
+        if data and not too_big:
+            # An event still pending at the chunk's end. `_data_size` counts its lines up to the end
+            # of the previous chunk; none of them is left if an event was dispatched meanwhile.
+            if events or not before:
+                size = sum(map(len, data))
+            else:
+                size = self._data_size + sum(map(len, data[before:]))
+            self._data_size = size
+            too_big = size > limit
+        if not too_big:
+            return events
+        self._overflow()
+        for index, event in enumerate(events):
+            if len(event if data_only else event.data) > limit:
+                return events[:index]
+        return events
 
     def _process(self, lines: list[bytes], data_only: bool) -> list[Any]:
         # Fields are matched on bytes and only values are decoded: ":", " " and the ASCII field

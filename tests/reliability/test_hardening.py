@@ -41,7 +41,12 @@ from llmwise import (
     UnprocessableEntityError,
 )
 from llmwise._base_client import Operation
-from llmwise._exceptions import ClientClosedError, DeadlineExceededError, InvalidRequestError
+from llmwise._exceptions import (
+    ClientClosedError,
+    DeadlineExceededError,
+    InvalidRequestError,
+    StreamDeadlineExceededError,
+)
 from llmwise.types.shared import MessageParam
 from support import ChunkedBody, collect_stream, run, sse
 
@@ -629,9 +634,13 @@ def test_deadline_bounds_a_streams_whole_life(mode: str, clock: FakeClock) -> No
         return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=SlowStream([]))
 
     client = make_client(mode, Script(respond))
-    events, err, _ = collect_stream(client, model="gpt-5.2", messages=MSG, deadline=5)
+    events, err, stream = collect_stream(client, model="gpt-5.2", messages=MSG, deadline=5)
     assert isinstance(err, DeadlineExceededError), repr(err)
     assert len(events) == 1
+    # A stream error too: what arrived before the deadline is on it, and on the stream.
+    assert isinstance(err, StreamDeadlineExceededError), repr(err)
+    assert err.partial_text == "Hel" == stream.text
+    assert isinstance(err.__cause__, DeadlineExceededError)
 
 
 def test_the_deadline_is_on_the_operation_for_the_stream_to_check(mode: str, clock: FakeClock) -> None:

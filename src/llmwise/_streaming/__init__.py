@@ -10,6 +10,24 @@ result a caller sees, in one place.
 from here. `from llmwise import Stream, AsyncStream` and the stream classes of `llmwise.resources.*`
 are the public names.
 
+How a stream ends, and what bounds it (details in `_core`):
+
+- It ends at its closing `done` event, `data: [DONE]` or an error event, not when the server ends
+  the body: the rest of the body is read only if it is at hand (its end received already, or
+  arriving within a few milliseconds), so the connection goes back to the pool; a server that holds
+  the body open after `[DONE]` (keep-alive comments) costs that connection, never a wait.
+- One line or event larger than the client's `max_event_bytes` (default 8 MiB) stops it with
+  `ResponseTooLargeError`, raised after the events before it, with their text in `partial_text`;
+  no more than the limit of it is buffered.
+- A stream dropped without being closed (after `next(stream)`, say) releases its connection without
+  the garbage collector: at once for a sync stream, on the event loop a moment later for an async
+  one (only the loop can close an async generator).
+- The call's `deadline` covers a stream's whole life: once it has passed, the next read of the body
+  is not made and `StreamDeadlineExceededError` (a `StreamTimeoutError` and a
+  `DeadlineExceededError`) is raised with the text received in `partial_text`; so is a chunk that
+  arrives late, or a read that timed out past the deadline. Events already received are handed out
+  first.
+
 How a frame is read (the contract, §4, documents the frames; the server is the authority on shapes):
 
 1. A `data:` payload that is not a JSON object (not JSON, an array, a number) is skipped, logged and

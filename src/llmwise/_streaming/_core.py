@@ -8,27 +8,56 @@ mode a frame that does not fit its event type ends it too (`APIResponseValidatio
 become events is described in the package docstring (`llmwise._streaming`).
 
 The connection is released when the stream is exhausted, closed, left through its context manager,
-abandoned by `break` (the generator behind iteration is closed when dropped) or cancelled. On the
-`done` event, the rest of the body (normally just `[DONE]`) is read and the connection released
-*before* the event is handed over, so `break`ing on `done`, as the 0.1 examples do, leaks nothing.
+abandoned by `break` (the generator behind iteration is closed when dropped), dropped, or cancelled.
+
+The stream ends at its closing `done` event (or `[DONE]`, or an error event): what is left of the
+body (normally `[DONE]` and the end of the HTTP body) is read only if it is at hand, then the
+connection is released, *before* `done` is handed over, so `break`ing on `done`, as the 0.1
+examples do, leaks nothing. At hand: received already, or arriving within `_TAIL_WAIT` (async: a
+read cut off past it; sync, where a read cannot be cut off: a read made only when the body's end is
+in httpcore's buffer or the socket has data). A body read to its end
+gives its connection back to the pool; a server that holds the body open after `[DONE]` (keep-alive
+comments, or nothing) costs that connection, never a wait. Events the server sent after `done` and
+that were at hand are still handed out.
+
+No reference cycle keeps a stream alive: a stream dropped mid-way (after `next(stream)`, say) is
+freed by reference counting, and its body with it. A sync body closes at once. An async body is an
+async generator, which only the event loop can close: asyncio and trio do it (their async-generator
+finalizers) a moment later, so the connection is free by the time another call waits for one.
+
+Limits. A line or event larger than `max_event_bytes` stops the decoder (`llmwise._sse`) before it
+buffers more, and `StreamState` raises `ResponseTooLargeError` at the frame's place, after the
+events before it (not retried, even before the first event). The call's `deadline` (`Operation.deadline_at`, on
+`llmwise._base_client._clock()`) is checked before each read of the body: once it has passed,
+`StreamDeadlineExceededError` (a `StreamTimeoutError` and a `DeadlineExceededError`) is raised
+instead of reading, as it is for a chunk that arrives late and for a read timeout past the
+deadline. Events already received are handed out first: the deadline bounds waiting, not what
+arrived in time. Every stream error carries the text handed out so far in `partial_text`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import select
+import time
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
 
+from .. import _base_client as _transport
 from .._exceptions import (
     APIResponseValidationError,
+    DeadlineExceededError,
     IncompleteStreamError,
+    LLMWiseError,
     RateLimitInfo,
+    ResponseTooLargeError,
     ServerStreamError,
+    StreamDeadlineExceededError,
     StreamTimeoutError,
 )
 from .._models import STRICT_RESPONSES
@@ -70,14 +99,14 @@ class Accumulator(Generic[EventT]):
 
 
 class _Failure:
-    """A frame that could not be read in strict mode: its error, queued at the frame's place so the
-    events before it are handed out first."""
+    """An error found while decoding (a frame that does not fit in strict mode, a frame over
+    `max_event_bytes`), queued at its place so the events before it are handed out first."""
 
     __slots__ = ("error",)
 
     stream_kind = "failure"
 
-    def __init__(self, error: APIResponseValidationError) -> None:
+    def __init__(self, error: LLMWiseError) -> None:
         self.error = error
 
 
@@ -87,6 +116,7 @@ class StreamState(Generic[EventT]):
     __slots__ = (
         "_decoder",
         "_factory",
+        "_max_event_bytes",
         "_parse",
         "_parse_text",
         "accumulator",
@@ -106,6 +136,7 @@ class StreamState(Generic[EventT]):
         parse_text: Callable[[str], EventT | None] | None = None,
         *,
         strict: bool = False,
+        max_event_bytes: int | None = None,
     ) -> None:
         self._parse = parse
         # An optional short cut from a payload's JSON text straight to its event, for the kinds
@@ -115,11 +146,12 @@ class StreamState(Generic[EventT]):
         self._factory = accumulator
         self.strict = strict
         """Read frames under `STRICT_RESPONSES`: one that does not fit its event type raises."""
+        self._max_event_bytes = max_event_bytes
         self.reset()
 
     def reset(self) -> None:
         """Forget everything (a retried request starts a fresh stream)."""
-        self._decoder = SSEDecoder()
+        self._decoder = SSEDecoder(self._max_event_bytes)
         self.accumulator: Accumulator[EventT] = self._factory()
         self.pending: deque[Any] = deque()
         self.skipped: list[str] = []
@@ -130,9 +162,26 @@ class StreamState(Generic[EventT]):
 
     def feed(self, chunk: bytes) -> None:
         """Decode a chunk of the body; complete events are queued."""
-        payloads = self._decoder.feed_data(chunk)
+        if self.finished:
+            return  # after `[DONE]` (or a failure) the rest of the body is not decoded
+        decoder = self._decoder
+        payloads = decoder.feed_data(chunk)
         if payloads:
             self._take(payloads)
+        if decoder.overflowed:
+            self._too_large()
+
+    def _too_large(self) -> None:
+        if self.finished:
+            return  # `[DONE]` came before the oversized frame
+        limit = self._max_event_bytes
+        error = ResponseTooLargeError(
+            f"A line or event of the stream is larger than max_event_bytes ({limit:,} bytes); the "
+            "stream was stopped there, nothing of it was kept. What arrived before it is in `partial_text`.",
+            limit=limit or 0,
+        )
+        self.pending.append(_Failure(error))
+        self.finished = True
 
     def feed_eof(self) -> None:
         """The body ended."""
@@ -272,14 +321,30 @@ class StreamState(Generic[EventT]):
         )
 
     def incomplete(
-        self, message: str, cause: BaseException | None = None, *, timeout: bool = False
+        self,
+        message: str,
+        cause: BaseException | None = None,
+        *,
+        timeout: bool = False,
+        cls: type[IncompleteStreamError] | None = None,
     ) -> IncompleteStreamError:
-        """The error to raise for a broken or truncated stream."""
+        """The error to raise for a broken or truncated stream (`cls` overrides its class)."""
         received = self.accumulator.text
         detail = f"{message} {len(received)} characters of text had arrived; they are in `partial_text`."
-        cls = StreamTimeoutError if timeout else IncompleteStreamError
+        if cls is None:
+            cls = StreamTimeoutError if timeout else IncompleteStreamError
         error = cls(detail, partial_text=received)
         error.__cause__ = cause
+        return error
+
+    def deadline_passed(self, cause: BaseException | None = None) -> IncompleteStreamError:
+        """The error to raise when the call's deadline passed while the stream was being read: a
+        `StreamDeadlineExceededError` (a `StreamTimeoutError` and a `DeadlineExceededError`)."""
+        error = self.incomplete(
+            "The call's deadline passed while the stream was being read.", cause, cls=StreamDeadlineExceededError
+        )
+        if isinstance(cause, DeadlineExceededError):
+            error.request = cause.request
         return error
 
     def broken(self, exc: httpx.TransportError | httpx.DecodingError) -> IncompleteStreamError:
@@ -325,12 +390,144 @@ class _StreamBase(Generic[EventT]):
         return self._state.skipped
 
 
+# After a stream's end (`[DONE]`, or its closing `done` or error event) the rest of the body, normally
+# only the end of its chunked encoding, is read if it is at hand: already received, or arriving within
+# this many seconds. A body read to its end gives its connection back to the pool; otherwise the
+# connection is closed, which costs the next call a new connection (and TLS handshake), not a wait.
+_TAIL_WAIT = 0.05
+
+
+class AsyncBodyTail:
+    """Reading the rest of a body after an async stream's end: bounded in time, a read still waiting
+    past `_TAIL_WAIT` is cancelled (the connection, mid-body, is then closed by httpcore)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        import anyio  # a dependency of httpx, which runs its own async I/O on it
+
+        self._scope = anyio.move_on_after(_TAIL_WAIT)
+
+    async def __aenter__(self) -> Self:
+        self._scope.__enter__()
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> bool:
+        return bool(self._scope.__exit__(*exc_info))
+
+    def at_hand(self) -> bool:
+        """Always: the time bound stops a read that waits."""
+        return True
+
+
+class BodyTail:
+    """Reading the rest of a body after a stream's end: a sync read cannot be cancelled, so one is
+    made only when it will not wait on the server (beyond what is left of `_TAIL_WAIT`)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self._response = response
+        self._until = time.monotonic() + _TAIL_WAIT
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def at_hand(self) -> bool:
+        """Whether the next read of the body returns without waiting on the server: the body's end
+        was received already, or data arrives before `_TAIL_WAIT` has passed."""
+        left = self._until - time.monotonic()
+        if left <= 0:
+            return False
+        response = self._response
+        network: Any = response.extensions.get("network_stream")
+        if network is None:
+            # Not a socket (MockTransport, an in-process transport): nothing to wait on, and no
+            # connection to lose either way.
+            return True
+        try:
+            if _end_received(response):
+                return True
+            sock = network.get_extra_info("socket")
+            if sock is None:
+                return False
+            ssl_object = network.get_extra_info("ssl_object")
+            if ssl_object is not None and ssl_object.pending():
+                return True
+            return _readable(sock, left)
+        except (OSError, ValueError, AttributeError):
+            return False
+
+
+def _end_received(response: httpx.Response) -> bool:
+    """Whether the rest of this HTTP/1.1 response's body, up to its end, was received already."""
+    headers = response.headers
+    if "chunked" not in headers.get("transfer-encoding", "").lower():
+        length = headers.get("content-length")
+        return length is not None and length.isdigit() and response.num_bytes_downloaded >= int(length)
+    buffered = _h11_buffer(response.stream)
+    if buffered is None:
+        return False
+    data, closed = buffered
+    if closed:
+        return True  # the next read gives the end (or the break) at once
+    # What h11 holds after handing out a chunk's data: that chunk's closing CRLF, then whole chunks
+    # up to the last one (size 0) and the end of its trailers, if the server sent them already.
+    end = len(data)
+    pos = 2 if data.startswith(b"\r\n") else 0
+    while pos < end:
+        eol = data.find(b"\r\n", pos)
+        if eol < 0:
+            return False
+        try:
+            size = int(data[pos:eol].split(b";", 1)[0].strip(), 16)
+        except ValueError:
+            return False
+        if size == 0:
+            return data.find(b"\r\n\r\n", eol) >= 0
+        pos = eol + 2 + size + 2
+    return False
+
+
+def _h11_buffer(stream: object) -> tuple[bytes, bool] | None:
+    """What httpcore's h11 connection has received of a body but not handed out yet (and whether the
+    connection was closed), or None when that cannot be told (another transport or httpcore).
+
+    There is no public way to ask: this follows the private attributes that lead from an httpx
+    response's stream to the connection's h11 state, whose `trailing_data` is public h11 API. A wrong
+    answer costs little: a connection closed instead of reused, or a read that waits a moment.
+    """
+    for _ in range(8):  # our deadline wrapper, httpx's two wrappers, httpcore's pool stream
+        connection = getattr(stream, "_connection", None)
+        if connection is not None:
+            trailing = getattr(getattr(connection, "_h11_state", None), "trailing_data", None)
+            if isinstance(trailing, tuple) and len(trailing) == 2 and isinstance(trailing[0], bytes):
+                return trailing[0], trailing[1] is True
+            return None
+        stream = (
+            getattr(stream, "_inner", None)
+            or getattr(stream, "_stream", None)
+            or getattr(stream, "_httpcore_stream", None)
+        )
+        if stream is None:
+            return None
+    return None
+
+
+def _readable(sock: Any, timeout: float) -> bool:
+    """Whether `sock` has data (or its end) to read within `timeout` seconds."""
+    if hasattr(select, "poll"):  # select.select cannot watch descriptors above 1023
+        poller = select.poll()
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(timeout * 1000))
+    return bool(select.select([sock], [], [], timeout)[0])
+
+
 # <async>
 class AsyncStream(_StreamBase[EventT]):
     """An async stream of typed events: `async for event in stream`.
 
     Use it as a context manager (`async with`), or iterate it to the end, so the connection is
-    released; `aclose()` releases it early.
+    released; `aclose()` releases it early. Dropping it releases it too.
     """
 
     def __init__(
@@ -344,7 +541,11 @@ class AsyncStream(_StreamBase[EventT]):
         self._client = client
         self._op = op
         self._state = StreamState(
-            parse, accumulator, parse_text, strict=getattr(client, "strict_responses", False) is True
+            parse,
+            accumulator,
+            parse_text,
+            strict=getattr(client, "strict_responses", False) is True,
+            max_event_bytes=getattr(client, "max_event_bytes", None),
         )
         self.response = None
         self._chunks: AsyncIterator[bytes] | None = None
@@ -352,9 +553,10 @@ class AsyncStream(_StreamBase[EventT]):
         # Set by aclose(). Not `response.is_closed`: a response whose body httpx already holds
         # (`httpx.Response(200, content=...)`, as mock transports build them) is closed yet readable.
         self._closed = False
-        # The stream refers to its event generator only weakly (strongly once `__anext__` is used):
-        # the generator's frame refers to the stream, and a cycle would keep an abandoned stream's
-        # connection open until the garbage collector runs. Without it, `break` releases at once.
+        # No reference cycle may keep a dropped stream, and its connection, alive until the garbage
+        # collector runs. The generator behind `async for` refers to the stream, which refers to it
+        # only weakly: `break` drops it, which releases the connection at once. The one behind
+        # `__anext__` must be held by the stream: it refers to the stream through a weak proxy.
         self._iterator_ref: weakref.ref[AsyncIterator[EventT]] | None = None
         self._iterator: AsyncIterator[EventT] | None = None
 
@@ -383,11 +585,22 @@ class AsyncStream(_StreamBase[EventT]):
         assert self._chunks is not None and self.response is not None
         if self._closed:
             raise self._state.incomplete("The stream was closed (close(), a `with` exit or a `break`) before it ended.")
+        deadline_at = self._op.deadline_at
+        if deadline_at is not None and _transport._clock() >= deadline_at:
+            raise self._state.deadline_passed()
         try:
             chunk = await self._chunks.__anext__()
         except StopAsyncIteration:
             self._state.feed_eof()
+        except DeadlineExceededError as exc:  # data arrived after the deadline (the transport checks)
+            raise self._state.deadline_passed(exc) from exc
         except (httpx.TransportError, httpx.DecodingError) as exc:
+            if (
+                deadline_at is not None
+                and isinstance(exc, httpx.TimeoutException)
+                and _transport._clock() >= deadline_at
+            ):
+                raise self._state.deadline_passed(exc) from exc
             raise self._state.broken(exc) from exc
         else:
             self._state.feed(chunk)
@@ -403,25 +616,41 @@ class AsyncStream(_StreamBase[EventT]):
                     continue
                 if item is _END:
                     if not state.eof:
-                        await self._drain()
+                        await self._finish()
                     return
                 if state.done_seen and not state.eof:
-                    await self._drain()
+                    await self._finish()
                 yield item
+        except ServerStreamError:
+            # The server's error ends the stream as `done` would.
+            if not self._state.eof:
+                await self._finish()
+            raise
+        except ReferenceError:
+            # `__anext__`'s generator, kept by the caller after dropping the stream it reads.
+            raise IncompleteStreamError("The stream was dropped while it was being read.") from None
         finally:
-            await self.aclose()
+            try:
+                await self.aclose()
+            except ReferenceError:
+                pass  # the stream was dropped: its body is closed with it
 
-    async def _drain(self) -> None:
-        # After `done` only `[DONE]` should follow; read it now so the connection is free before
-        # the caller sees `done` (and perhaps breaks). Read on to the end of the body, which the
-        # server ends right after `[DONE]`: a response read to its end gives its connection back to
-        # the pool, one closed before its end is torn down (a new connection, and TLS handshake,
-        # for every stream). A failure here loses nothing: done arrived.
+    async def _finish(self) -> None:
+        # The stream's end is known. Read what is left of the body (normally `[DONE]` and the end of
+        # its chunked encoding) if it is at hand, so that the connection goes back to the pool, then
+        # release it: a server may hold the body open after `[DONE]` (sending keep-alive comments),
+        # and the caller must not wait for it. A failure here loses nothing: the end arrived.
+        state = self._state
+        response = self.response
         try:
-            while not self._state.eof:
-                await self._read_more()
-        except IncompleteStreamError:
-            self._state.eof = True
+            # Only HTTP/1 loses the connection when a body is not read to its end.
+            if response is not None and not self._closed and response.http_version.startswith("HTTP/1"):
+                async with AsyncBodyTail(response) as tail:
+                    while not state.eof and tail.at_hand():
+                        await self._read_more()
+        except LLMWiseError:
+            pass
+        state.eof = True
         await self.aclose()
 
     def _events(self) -> AsyncIterator[EventT]:
@@ -435,9 +664,14 @@ class AsyncStream(_StreamBase[EventT]):
         return self._events()
 
     async def __anext__(self) -> EventT:
-        if self._iterator is None:
-            self._iterator = self._events()
-        return await self._iterator.__anext__()
+        iterator = self._iterator
+        if iterator is None:
+            # An iteration under way (`async for`) goes on; else a generator this stream holds.
+            iterator = self._iterator_ref() if self._iterator_ref is not None else None
+            if iterator is None:
+                iterator = self._iterator = type(self).__stream__(cast("Self", weakref.proxy(self)))
+                self._iterator_ref = weakref.ref(iterator)
+        return await iterator.__anext__()
 
     async def until_done(self) -> Self:
         """Read the stream to its end (raising if it fails) and return it."""
@@ -465,7 +699,7 @@ class Stream(_StreamBase[EventT]):
     """A stream of typed events: `for event in stream`.
 
     Use it as a context manager (`with`), or iterate it to the end, so the connection is
-    released; `close()` releases it early.
+    released; `close()` releases it early. Dropping it releases it too.
     """
 
     def __init__(
@@ -479,7 +713,11 @@ class Stream(_StreamBase[EventT]):
         self._client = client
         self._op = op
         self._state = StreamState(
-            parse, accumulator, parse_text, strict=getattr(client, "strict_responses", False) is True
+            parse,
+            accumulator,
+            parse_text,
+            strict=getattr(client, "strict_responses", False) is True,
+            max_event_bytes=getattr(client, "max_event_bytes", None),
         )
         self.response = None
         self._chunks: Iterator[bytes] | None = None
@@ -487,9 +725,10 @@ class Stream(_StreamBase[EventT]):
         # Set by close(). Not `response.is_closed`: a response whose body httpx already holds
         # (`httpx.Response(200, content=...)`, as mock transports build them) is closed yet readable.
         self._closed = False
-        # The stream refers to its event generator only weakly (strongly once `__next__` is used):
-        # the generator's frame refers to the stream, and a cycle would keep an abandoned stream's
-        # connection open until the garbage collector runs. Without it, `break` releases at once.
+        # No reference cycle may keep a dropped stream, and its connection, alive until the garbage
+        # collector runs. The generator behind `for` refers to the stream, which refers to it
+        # only weakly: `break` drops it, which releases the connection at once. The one behind
+        # `__next__` must be held by the stream: it refers to the stream through a weak proxy.
         self._iterator_ref: weakref.ref[Iterator[EventT]] | None = None
         self._iterator: Iterator[EventT] | None = None
 
@@ -518,11 +757,22 @@ class Stream(_StreamBase[EventT]):
         assert self._chunks is not None and self.response is not None
         if self._closed:
             raise self._state.incomplete("The stream was closed (close(), a `with` exit or a `break`) before it ended.")
+        deadline_at = self._op.deadline_at
+        if deadline_at is not None and _transport._clock() >= deadline_at:
+            raise self._state.deadline_passed()
         try:
             chunk = self._chunks.__next__()
         except StopIteration:
             self._state.feed_eof()
+        except DeadlineExceededError as exc:  # data arrived after the deadline (the transport checks)
+            raise self._state.deadline_passed(exc) from exc
         except (httpx.TransportError, httpx.DecodingError) as exc:
+            if (
+                deadline_at is not None
+                and isinstance(exc, httpx.TimeoutException)
+                and _transport._clock() >= deadline_at
+            ):
+                raise self._state.deadline_passed(exc) from exc
             raise self._state.broken(exc) from exc
         else:
             self._state.feed(chunk)
@@ -538,25 +788,41 @@ class Stream(_StreamBase[EventT]):
                     continue
                 if item is _END:
                     if not state.eof:
-                        self._drain()
+                        self._finish()
                     return
                 if state.done_seen and not state.eof:
-                    self._drain()
+                    self._finish()
                 yield item
+        except ServerStreamError:
+            # The server's error ends the stream as `done` would.
+            if not self._state.eof:
+                self._finish()
+            raise
+        except ReferenceError:
+            # `__next__`'s generator, kept by the caller after dropping the stream it reads.
+            raise IncompleteStreamError("The stream was dropped while it was being read.") from None
         finally:
-            self.close()
+            try:
+                self.close()
+            except ReferenceError:
+                pass  # the stream was dropped: its body is closed with it
 
-    def _drain(self) -> None:
-        # After `done` only `[DONE]` should follow; read it now so the connection is free before
-        # the caller sees `done` (and perhaps breaks). Read on to the end of the body, which the
-        # server ends right after `[DONE]`: a response read to its end gives its connection back to
-        # the pool, one closed before its end is torn down (a new connection, and TLS handshake,
-        # for every stream). A failure here loses nothing: done arrived.
+    def _finish(self) -> None:
+        # The stream's end is known. Read what is left of the body (normally `[DONE]` and the end of
+        # its chunked encoding) if it is at hand, so that the connection goes back to the pool, then
+        # release it: a server may hold the body open after `[DONE]` (sending keep-alive comments),
+        # and the caller must not wait for it. A failure here loses nothing: the end arrived.
+        state = self._state
+        response = self.response
         try:
-            while not self._state.eof:
-                self._read_more()
-        except IncompleteStreamError:
-            self._state.eof = True
+            # Only HTTP/1 loses the connection when a body is not read to its end.
+            if response is not None and not self._closed and response.http_version.startswith("HTTP/1"):
+                with BodyTail(response) as tail:
+                    while not state.eof and tail.at_hand():
+                        self._read_more()
+        except LLMWiseError:
+            pass
+        state.eof = True
         self.close()
 
     def _events(self) -> Iterator[EventT]:
@@ -570,9 +836,14 @@ class Stream(_StreamBase[EventT]):
         return self._events()
 
     def __next__(self) -> EventT:
-        if self._iterator is None:
-            self._iterator = self._events()
-        return self._iterator.__next__()
+        iterator = self._iterator
+        if iterator is None:
+            # An iteration under way (`for`) goes on; else a generator this stream holds.
+            iterator = self._iterator_ref() if self._iterator_ref is not None else None
+            if iterator is None:
+                iterator = self._iterator = type(self).__stream__(cast("Self", weakref.proxy(self)))
+                self._iterator_ref = weakref.ref(iterator)
+        return iterator.__next__()
 
     def until_done(self) -> Self:
         """Read the stream to its end (raising if it fails) and return it."""
