@@ -45,7 +45,8 @@ class Report:
         """The type `reveal_type(...)` on the line tagged `# @tag` showed."""
         for message in self.at(tag):
             if message.startswith("note: Revealed type is "):
-                return message[len("note: Revealed type is ") :].strip('"')
+                # (mypy versions differ in spelling `builtins.str` or `str`.)
+                return message[len("note: Revealed type is ") :].strip('"').replace("builtins.", "")
         raise AssertionError(f"no reveal_type on @{tag}: {self.at(tag)}\n{self.output}")
 
     def errors(self, tag: str) -> list[str]:
