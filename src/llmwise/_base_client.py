@@ -339,13 +339,13 @@ class Operation(Generic[R]):
         options: RequestOptions | None = None,
         stream: bool = False,
     ) -> None:
-        self.method = method
-        self.path = path
-        self.query = query
-        self.body = body
+        self.method: str = method
+        self.path: str = path
+        self.query: Mapping[str, Any] | None = query
+        self.body: Mapping[str, Any] | None = body
         self.options: RequestOptions = options if options is not None else {}
-        self.parse = parse
-        self.stream = stream
+        self.parse: Callable[[Any], R] = parse
+        self.stream: bool = stream
         self.deadline_at: float | None = None
         """When the call's deadline passes, on the `_clock()` (`time.monotonic`) scale; set when the
         call starts, None without a deadline. A stream stops reading once it has passed."""
