@@ -1,4 +1,5 @@
-"""Run every check the project has: ruff, the generated-code check, mypy --strict, then pytest.
+"""Run every check the project has: ruff, the generated-code checks, mypy --strict, pyright's type
+completeness of the public API, then pytest.
 
     python scripts/check.py            # everything (what CI runs)
     python scripts/check.py -k chat    # extra arguments go to pytest
@@ -21,6 +22,7 @@ def main(argv: list[str]) -> int:
         ("generated sync code is current", [py, "scripts/unasync.py", "--check"]),
         ("generated 0.1 stubs and migration table are current", [py, "scripts/gen_legacy.py", "--check"]),
         ("mypy --strict", [py, "-m", "mypy"]),
+        ("type completeness (pyright --verifytypes)", [py, "scripts/type_completeness.py"]),
     ]
     failed = []
     for name, cmd in static:

@@ -159,6 +159,12 @@ def result_type(legacy: Any, streaming: Any, client_cls: type, name: str) -> tup
     entry = legacy.LEGACY[name]
     method = replacement(client_cls, entry.replacement)
     tp = _hint(method)
+    coroutine = inspect.iscoroutinefunction(method)
+    pagination = importlib.import_module("llmwise._pagination")
+    if typing.get_origin(tp) is pagination.AsyncPaginator:
+        # An async list method returns a paginator; the 0.1 method is awaited for the first page.
+        tp = pagination.AsyncPage[typing.get_args(tp)]
+        coroutine = True
     streams = (streaming.Stream, streaming.AsyncStream)
     if not name.endswith("_stream") and typing.get_origin(tp) in (typing.Union, types.UnionType):
         # `create()` returns the result or, with stream=True, a stream: the 0.1 method, the result.
@@ -167,7 +173,7 @@ def result_type(legacy: Any, streaming: Any, client_cls: type, name: str) -> tup
     if entry.adapt == "data":
         (item,) = typing.get_args(tp)
         tp = list[item]  # type: ignore[valid-type]
-    return tp, inspect.iscoroutinefunction(method)
+    return tp, coroutine
 
 
 def stub(

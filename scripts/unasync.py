@@ -41,6 +41,10 @@ NAMES = {
     "asynccontextmanager": "contextmanager",
     "_async_sleep": "_sleep",
     "a_stream": "stream",
+    # The views' method makers (`llmwise._response`) and what an async list method returns.
+    "async_to_raw_response_wrapper": "to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper": "to_streamed_response_wrapper",
+    "AsyncPaginator": "Page",
 }
 
 # Docstring phrases that would read wrong once `Async` names are rewritten.

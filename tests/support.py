@@ -20,14 +20,21 @@ _LOOP = asyncio.new_event_loop()
 
 
 def run(value: Any) -> Any:
-    """The value itself, or the result of running it when it is a coroutine.
+    """The value itself, or what awaiting it gives when it is awaitable (a coroutine, or the
+    paginator an async list method returns).
 
     One event loop serves every test: an async client's pooled connections belong to the loop they
     were opened on, so a loop per call would break them.
     """
     if inspect.iscoroutine(value):
         return _LOOP.run_until_complete(value)
+    if inspect.isawaitable(value):
+        return _LOOP.run_until_complete(_awaited(value))
     return value
+
+
+async def _awaited(value: Any) -> Any:
+    return await value
 
 
 def mock_client(mode: str, handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any) -> Client:

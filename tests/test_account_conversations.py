@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from account_support import api_requests, chat, every_item, every_page
-from llmwise import APIResponse, LLMWiseError, NotFoundError
+from llmwise import APIResponse, AsyncAPIResponse, LLMWiseError, NotFoundError
 from llmwise.types.conversations import Conversation, ConversationDeleted
 from support import SandboxEnv
 
@@ -148,9 +148,9 @@ def test_dot_segments_stay_on_the_endpoint(env: SandboxEnv) -> None:
 def test_raw_response_then_parse(env: SandboxEnv) -> None:
     env.call(env.client.conversations.create())
     raw = env.call(env.client.conversations.with_raw_response.list(limit=1))
-    assert isinstance(raw, APIResponse)
+    assert isinstance(raw, APIResponse if env.mode == "sync" else AsyncAPIResponse)
     assert raw.status_code == 200 and raw.request_id
-    page = raw.parse()
+    page = env.call(raw.parse())
     assert len(page.data) == 1 and page.total == 1
 
 

@@ -252,9 +252,9 @@ def test_raw_response(env: SandboxEnv) -> None:
     assert raw.status_code == 200
     assert raw.request_id and raw.request_id.startswith("req_")
     assert raw.rate_limit.limit is not None and raw.rate_limit.remaining is not None
-    parsed = raw.parse()
+    parsed = env.call(raw.parse())
     assert isinstance(parsed, ChatCompletion) and parsed.content == model_text("gpt-5.2", MSG)
-    assert raw.parse() is parsed
+    assert env.call(raw.parse()) is parsed
 
 
 def test_dict_style_access_for_01_code(env: SandboxEnv) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._base_client import DEFAULT_BASE_URL, APIResponse
+    from ._base_client import DEFAULT_BASE_URL
     from ._client import AsyncLLMWise, LLMWise
     from ._exceptions import (
         APIConnectionError,
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         StreamTimeoutError,
         UnprocessableEntityError,
     )
+    from ._response import APIResponse, AsyncAPIResponse
     from ._streaming import AsyncStream, Stream
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "AsyncLLMWise",
     "DEFAULT_BASE_URL",
     "APIResponse",
+    "AsyncAPIResponse",
     "Stream",
     "AsyncStream",
     "LLMWiseError",
@@ -86,7 +88,8 @@ _LAZY = {
     "LLMWise": "._client",
     "AsyncLLMWise": "._client",
     "DEFAULT_BASE_URL": "._base_client",
-    "APIResponse": "._base_client",
+    "APIResponse": "._response",
+    "AsyncAPIResponse": "._response",
     "Stream": "._streaming",
     "AsyncStream": "._streaming",
 }

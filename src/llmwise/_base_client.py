@@ -23,7 +23,6 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
@@ -39,12 +38,12 @@ from ._exceptions import (
     IncompleteStreamError,
     InvalidRequestError,
     LLMWiseError,
-    RateLimitInfo,
     ResponseTooLargeError,
     excerpt,
     make_status_error,
     parse_retry_after,
 )
+from ._response import RESPONSE_CAPTURE, APIResponse, AsyncAPIResponse, ResponseCapture, body_consumed_error
 from ._types import REQUEST_OPTION_KEYS, RequestOptions
 from ._version import __version__
 
@@ -73,9 +72,6 @@ DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024
 
 log = logging.getLogger("llmwise")
-
-# Set by `.with_raw_response`: the next request returns an APIResponse instead of the parsed model.
-_RAW_RESPONSE: ContextVar[bool] = ContextVar("llmwise_raw_response", default=False)
 
 # The clock of deadlines (a module global so that tests can drive it, as they do `_sleep`).
 _clock = time.monotonic
@@ -348,62 +344,16 @@ class Operation(Generic[R]):
         options: RequestOptions | None = None,
         stream: bool = False,
     ) -> None:
-        self.method = method
-        self.path = path
-        self.query = query
-        self.body = body
+        self.method: str = method
+        self.path: str = path
+        self.query: Mapping[str, Any] | None = query
+        self.body: Mapping[str, Any] | None = body
         self.options: RequestOptions = options if options is not None else {}
-        self.parse = parse
-        self.stream = stream
+        self.parse: Callable[[Any], R] = parse
+        self.stream: bool = stream
         self.deadline_at: float | None = None
         """When the call's deadline passes, on the `_clock()` (`time.monotonic`) scale; set when the
         call starts, None without a deadline. A stream stops reading once it has passed."""
-
-
-class APIResponse(Generic[R]):
-    """A raw HTTP response with its parsed value one call away (see `.with_raw_response`)."""
-
-    def __init__(self, http_response: httpx.Response, parse: Callable[[], R], retries_taken: int) -> None:
-        self.http_response = http_response
-        self.retries_taken = retries_taken
-        """How many retries were needed before this response."""
-        self._parse = parse
-        self._parsed: list[R] = []
-
-    @property
-    def status_code(self) -> int:
-        """The HTTP status code."""
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        """The response headers."""
-        return self.http_response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        """The server's request id (`X-Request-Id`)."""
-        value: str | None = self.http_response.headers.get("x-request-id")
-        return value
-
-    @property
-    def rate_limit(self) -> RateLimitInfo:
-        """The `X-RateLimit-*` headers."""
-        return RateLimitInfo.from_headers(self.http_response.headers)
-
-    @property
-    def text(self) -> str:
-        """The body as text."""
-        return self.http_response.text
-
-    def parse(self) -> R:
-        """The typed value the normal method would have returned (parsed once, then cached)."""
-        if not self._parsed:
-            self._parsed.append(self._parse())
-        return self._parsed[0]
-
-    def __repr__(self) -> str:
-        return f"<APIResponse [{self.status_code}] {self.http_response.request.method} {self.http_response.url}>"
 
 
 def parse_json_body(op: Operation[R], response: httpx.Response, strict: bool = False) -> R:
@@ -644,6 +594,10 @@ class BaseClient:
         if op.method != "POST":
             return None
         return op.options.get("idempotency_key") or f"llmwise-{uuid4_hex(os.urandom(16))}"
+
+    def _body_error(self, exc: httpx.TransportError | httpx.DecodingError, response: httpx.Response) -> APIConnectionError:
+        """The SDK error for a body that broke while read after `_send` returned (streamed responses)."""
+        return _transport_error(exc, response.request)
 
     def _max_retries(self, op: Operation[Any]) -> int:
         value = op.options.get("max_retries", self.max_retries)
@@ -946,19 +900,57 @@ class AsyncAPIClient(BaseClient):
         return self._pool.get()
 
     async def request(self, op: Operation[R]) -> R:
-        """Send `op` (with retries) and return its parsed result."""
-        response, retries = await self._send(op, None)
-        if _RAW_RESPONSE.get():
-            return cast(
-                R, APIResponse(response, lambda: parse_json_body(op, response, self.strict_responses), retries)
-            )
+        """Send `op` (with retries) and return its parsed result.
+
+        Under `.with_raw_response` / `.with_streaming_response` (see `llmwise._response`), the
+        `AsyncAPIResponse` instead, also put in the capture.
+        """
+        capture = RESPONSE_CAPTURE.get()
+        if capture is not None:
+            return cast(R, await self._capture(op, capture))
+        response, _ = await self._send(op, None)
         return parse_json_body(op, response, self.strict_responses)
 
-    async def open_stream(self, op: Operation[Any], stream: AsyncStream[Any]) -> None:
-        """Send `op` (with retries) and attach the response to `stream`, primed with its first event."""
-        await self._send(op, stream)
+    async def _capture(self, op: Operation[R], capture: ResponseCapture) -> AsyncAPIResponse[R]:
+        response, retries = await self._send(op, None, read=not capture.streaming)
+        strict = self.strict_responses
+        result = AsyncAPIResponse(
+            response, client=self, retries_taken=retries, parse=lambda r: parse_json_body(op, r, strict)
+        )
+        capture.response = result
+        return result
 
-    async def _send(self, op: Operation[Any], stream: AsyncStream[Any] | None) -> tuple[httpx.Response, int]:
+    async def open_stream(self, op: Operation[Any], stream: AsyncStream[Any]) -> None:
+        """Send `op` (with retries) and attach the response to `stream`, primed with its first event.
+
+        Under `.with_streaming_response` the response is not attached: it goes, unread, to the
+        capture, whose `parse()` attaches it.
+        """
+        capture = RESPONSE_CAPTURE.get()
+        if capture is None:
+            await self._send(op, stream)
+            return
+        if capture.streaming:
+            response, retries = await self._send(op, None, read=False)
+        else:
+            response, retries = await self._send(op, stream)
+        capture.response = AsyncAPIResponse(response, client=self, retries_taken=retries, stream=stream)
+
+    async def _read_body(self, response: httpx.Response) -> None:
+        """Read the body of a response `_send` left unread, then release it; errors as `_send`'s."""
+        try:
+            await self._read(response)
+        except (httpx.StreamConsumed, httpx.StreamClosed):
+            raise body_consumed_error() from None
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise self._body_error(exc, response) from exc
+        finally:
+            await response.aclose()
+
+    async def _send(
+        self, op: Operation[Any], stream: AsyncStream[Any] | None, *, read: bool = True
+    ) -> tuple[httpx.Response, int]:
+        # `read=False`: a successful response is returned with its body unread (and open).
         options = op.options
         if options:
             check_call_options(options)
@@ -999,10 +991,11 @@ class AsyncAPIClient(BaseClient):
                 try:
                     if response.is_success:
                         if stream is None:
-                            try:
-                                await self._read(response)
-                            finally:
-                                await response.aclose()
+                            if read:
+                                try:
+                                    await self._read(response)
+                                finally:
+                                    await response.aclose()
                             log.info("%s %s -> %d", request.method, request.url, response.status_code)
                             return response, retries
                         # Retrying is only safe before any event has reached the caller: priming
@@ -1093,19 +1086,57 @@ class APIClient(BaseClient):
         return self._pool.get()
 
     def request(self, op: Operation[R]) -> R:
-        """Send `op` (with retries) and return its parsed result."""
-        response, retries = self._send(op, None)
-        if _RAW_RESPONSE.get():
-            return cast(
-                R, APIResponse(response, lambda: parse_json_body(op, response, self.strict_responses), retries)
-            )
+        """Send `op` (with retries) and return its parsed result.
+
+        Under `.with_raw_response` / `.with_streaming_response` (see `llmwise._response`), the
+        `APIResponse` instead, also put in the capture.
+        """
+        capture = RESPONSE_CAPTURE.get()
+        if capture is not None:
+            return cast(R, self._capture(op, capture))
+        response, _ = self._send(op, None)
         return parse_json_body(op, response, self.strict_responses)
 
-    def open_stream(self, op: Operation[Any], stream: Stream[Any]) -> None:
-        """Send `op` (with retries) and attach the response to `stream`, primed with its first event."""
-        self._send(op, stream)
+    def _capture(self, op: Operation[R], capture: ResponseCapture) -> APIResponse[R]:
+        response, retries = self._send(op, None, read=not capture.streaming)
+        strict = self.strict_responses
+        result = APIResponse(
+            response, client=self, retries_taken=retries, parse=lambda r: parse_json_body(op, r, strict)
+        )
+        capture.response = result
+        return result
 
-    def _send(self, op: Operation[Any], stream: Stream[Any] | None) -> tuple[httpx.Response, int]:
+    def open_stream(self, op: Operation[Any], stream: Stream[Any]) -> None:
+        """Send `op` (with retries) and attach the response to `stream`, primed with its first event.
+
+        Under `.with_streaming_response` the response is not attached: it goes, unread, to the
+        capture, whose `parse()` attaches it.
+        """
+        capture = RESPONSE_CAPTURE.get()
+        if capture is None:
+            self._send(op, stream)
+            return
+        if capture.streaming:
+            response, retries = self._send(op, None, read=False)
+        else:
+            response, retries = self._send(op, stream)
+        capture.response = APIResponse(response, client=self, retries_taken=retries, stream=stream)
+
+    def _read_body(self, response: httpx.Response) -> None:
+        """Read the body of a response `_send` left unread, then release it; errors as `_send`'s."""
+        try:
+            self._read(response)
+        except (httpx.StreamConsumed, httpx.StreamClosed):
+            raise body_consumed_error() from None
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise self._body_error(exc, response) from exc
+        finally:
+            response.close()
+
+    def _send(
+        self, op: Operation[Any], stream: Stream[Any] | None, *, read: bool = True
+    ) -> tuple[httpx.Response, int]:
+        # `read=False`: a successful response is returned with its body unread (and open).
         options = op.options
         if options:
             check_call_options(options)
@@ -1146,10 +1177,11 @@ class APIClient(BaseClient):
                 try:
                     if response.is_success:
                         if stream is None:
-                            try:
-                                self._read(response)
-                            finally:
-                                response.close()
+                            if read:
+                                try:
+                                    self._read(response)
+                                finally:
+                                    response.close()
                             log.info("%s %s -> %d", request.method, request.url, response.status_code)
                             return response, retries
                         # Retrying is only safe before any event has reached the caller: priming

@@ -11,7 +11,7 @@ import email.utils
 import json
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     import httpx
@@ -51,9 +51,12 @@ class RateLimitInfo:
     __slots__ = ("limit", "remaining", "reset")
 
     def __init__(self, limit: int | None, remaining: int | None, reset: float | None) -> None:
-        self.limit = limit
-        self.remaining = remaining
-        self.reset = reset
+        self.limit: int | None = limit
+        """The requests allowed in the window (`X-RateLimit-Limit`)."""
+        self.remaining: int | None = remaining
+        """The requests left in the window (`X-RateLimit-Remaining`)."""
+        self.reset: float | None = reset
+        """Seconds until the window resets (`X-RateLimit-Reset`)."""
 
     @classmethod
     def from_headers(cls, headers: Mapping[str, str]) -> RateLimitInfo:
@@ -72,7 +75,7 @@ class RateLimitInfo:
             return NotImplemented
         return (self.limit, self.remaining, self.reset) == (other.limit, other.remaining, other.reset)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]  # mutable, compared by value
 
 
 class LLMWiseError(Exception):

@@ -363,7 +363,7 @@ class BaseModel(pydantic.BaseModel):
     a stream may have a hundred thousand of them, and their fields are what was sent)."""
 
     # defer_build: schemas are built on first use, which keeps `import llmwise` light.
-    model_config = ConfigDict(
+    model_config: ClassVar[ConfigDict] = ConfigDict(
         extra="allow",
         populate_by_name=True,
         protected_namespaces=(),

@@ -1,9 +1,11 @@
 """Offset pagination (`Page` / `AsyncPage`) and lenient list shapes.
 
 Four endpoints page with `limit` + `offset` (contract §8): conversations, history, credits
-transactions and recent usage. Their methods return a page that holds one page of items (`.data`)
-and iterates every item across pages by itself, fetching the next page only when the loop gets
-there (`offset += len(items)`).
+transactions and recent usage. Their sync methods return the first page, which holds one page of
+items (`.data`) and iterates every item across pages by itself, fetching the next page only when the
+loop gets there (`offset += len(items)`). Their async methods return an `AsyncPaginator`: `await` it
+for that first page (an `AsyncPage`, iterated the same way with `async for`), or `async for` over the
+paginator itself for every item.
 
 The real server's list shapes are largely unknown (contract §10), so items are read from the
 SDK's key (`conversations`, `history`, ...), else from one of the generic keys servers use for any
@@ -14,23 +16,25 @@ listing (`data`, `items`, `results`, `entries`, `records`), else from a bare JSO
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from typing_extensions import Self
 
-from ._base_client import Operation
+from ._base_client import AsyncAPIClient, Operation
 from ._exceptions import LLMWiseError
 from ._listing import FALLBACK_KEYS, ListResponse, find_items, find_items_source, null_listing, read_items
 from ._types import RequestOptions
 
 if TYPE_CHECKING:
-    from ._base_client import APIClient, AsyncAPIClient
+    from ._base_client import APIClient
 
 __all__ = [
     "Page",
     "AsyncPage",
+    "AsyncPaginator",
+    "paginate",
     "BasePage",
     "PageRequest",
     "ListResponse",
@@ -277,3 +281,54 @@ class Page(BasePage[T]):
 
 
 # </sync>
+
+
+class AsyncPaginator(Generic[T]):
+    """What an async list method returns: `await` it for the first page (an `AsyncPage`), or
+    `async for` over it for every item of every page (each page fetched when the loop gets there).
+
+        page = await client.conversations.list(limit=50)      # one page: page.data, page.total
+        async for conversation in client.conversations.list():  # every conversation
+            ...
+
+    Each `await` (or loop) sends the first request anew.
+    """
+
+    __slots__ = ("_client", "_request")
+
+    def __init__(self, client: AsyncAPIClient, request: PageRequest[T]) -> None:
+        self._client = client
+        self._request = request
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[T]]:
+        return self._first_page().__await__()
+
+    async def _first_page(self) -> AsyncPage[T]:
+        page: AsyncPage[T] = await self._client.request(AsyncPage.operation(self._client, self._request))
+        return page
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        page = await self
+        async for item in page:
+            yield item
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        """The first page, then each following page, fetched one at a time."""
+        page = await self
+        async for each in page.iter_pages():
+            yield each
+
+    def __repr__(self) -> str:
+        return f"<AsyncPaginator {self._request.path} {dict(self._request.query)}>"
+
+
+@overload
+def paginate(client: AsyncAPIClient, request: PageRequest[T]) -> AsyncPaginator[T]: ...
+@overload
+def paginate(client: APIClient, request: PageRequest[T]) -> Page[T]: ...
+def paginate(client: APIClient | AsyncAPIClient, request: PageRequest[T]) -> Page[T] | AsyncPaginator[T]:
+    """What a list method returns: the first `Page`, fetched now (sync), or an `AsyncPaginator`."""
+    if isinstance(client, AsyncAPIClient):
+        return AsyncPaginator(client, request)
+    page: Page[T] = client.request(Page.operation(client, request))
+    return page

@@ -62,7 +62,7 @@ from .._exceptions import (
 )
 from .._models import STRICT_RESPONSES
 from .._sse import SSEDecoder
-from ..types.shared import UnknownEvent
+from ..types.shared import ErrorEvent, UnknownEvent
 from ._frames import error_text, flag_of, frame_of, status_of
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ class StreamState(Generic[EventT]):
 
     def __init__(
         self,
-        parse: Callable[[dict[str, Any]], EventT],
+        parse: Callable[[dict[str, Any]], EventT | ErrorEvent],
         accumulator: Callable[[], Accumulator[EventT]],
         parse_text: Callable[[str], EventT | None] | None = None,
         *,
@@ -534,7 +534,7 @@ class AsyncStream(_StreamBase[EventT]):
         self,
         client: AsyncAPIClient,
         op: Operation[Any],
-        parse: Callable[[dict[str, Any]], EventT],
+        parse: Callable[[dict[str, Any]], EventT | ErrorEvent],
         accumulator: Callable[[], Accumulator[EventT]],
         parse_text: Callable[[str], EventT | None] | None = None,
     ) -> None:
@@ -706,7 +706,7 @@ class Stream(_StreamBase[EventT]):
         self,
         client: APIClient,
         op: Operation[Any],
-        parse: Callable[[dict[str, Any]], EventT],
+        parse: Callable[[dict[str, Any]], EventT | ErrorEvent],
         accumulator: Callable[[], Accumulator[EventT]],
         parse_text: Callable[[str], EventT | None] | None = None,
     ) -> None:

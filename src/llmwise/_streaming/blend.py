@@ -17,6 +17,7 @@ from ..types.blend import (
     BlendStreamEvent,
     source_label,
 )
+from ..types.shared import ErrorEvent
 from ._frames import int_or_none
 from .multi import (
     CONTINUE,
@@ -42,9 +43,9 @@ _parse = event_parser(
 )
 
 
-def parse_blend_event(data: dict[str, Any]) -> BlendStreamEvent:
+def parse_blend_event(data: dict[str, Any]) -> BlendStreamEvent | ErrorEvent:
     """The typed event for one blend stream payload (see `llmwise._streaming` for the rules)."""
-    return cast(BlendStreamEvent, _parse(data))
+    return cast("BlendStreamEvent | ErrorEvent", _parse(data))
 
 
 class BlendAccumulator(MultiModelAccumulator):

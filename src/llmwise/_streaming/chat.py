@@ -21,7 +21,7 @@ from ..types.chat import (
     TextChunkEvent,
     TraceEvent,
 )
-from ..types.shared import StreamEventBase, UnknownEvent
+from ..types.shared import ErrorEvent, StreamEventBase, UnknownEvent
 from ._core import Accumulator, AsyncStream, Stream
 from ._frames import is_error_kind, read_error_event, says_error
 
@@ -44,8 +44,9 @@ _CHAT_EVENTS: dict[str, type[StreamEventBase]] = {
 }
 
 
-def parse_chat_event(data: dict[str, Any]) -> ChatStreamEvent:
-    """The typed event for one chat stream payload (see the package docstring for the rules)."""
+def parse_chat_event(data: dict[str, Any]) -> ChatStreamEvent | ErrorEvent:
+    """The typed event for one chat stream payload (see the package docstring for the rules); an
+    `ErrorEvent` is raised by the stream as `ServerStreamError`, never yielded."""
     kind = data.get("event")
     if kind is None:
         if says_error(data.get("error")):

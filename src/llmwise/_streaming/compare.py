@@ -8,6 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Optional, cast
 
 from ..types.compare import CompareDoneEvent, CompareResult, CompareStreamEvent, CompareSummaryEvent
+from ..types.shared import ErrorEvent
 from .multi import (
     AsyncMultiModelStream,
     MultiModelAccumulator,
@@ -25,9 +26,9 @@ __all__ = ["CompareStream", "AsyncCompareStream", "CompareAccumulator", "parse_c
 _parse = event_parser({"summary": CompareSummaryEvent, "done": CompareDoneEvent})
 
 
-def parse_compare_event(data: dict[str, Any]) -> CompareStreamEvent:
+def parse_compare_event(data: dict[str, Any]) -> CompareStreamEvent | ErrorEvent:
     """The typed event for one compare stream payload (see `llmwise._streaming` for the rules)."""
-    return cast(CompareStreamEvent, _parse(data))
+    return cast("CompareStreamEvent | ErrorEvent", _parse(data))
 
 
 class CompareAccumulator(MultiModelAccumulator):

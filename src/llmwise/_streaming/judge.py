@@ -8,6 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Optional, cast
 
 from ..types.judge import JudgeDoneEvent, JudgeResult, JudgeStreamEvent, VerdictEvent
+from ..types.shared import ErrorEvent
 from .multi import (
     AsyncMultiModelStream,
     MultiModelAccumulator,
@@ -25,9 +26,9 @@ __all__ = ["JudgeStream", "AsyncJudgeStream", "JudgeAccumulator", "parse_judge_e
 _parse = event_parser({"verdict": VerdictEvent, "done": JudgeDoneEvent})
 
 
-def parse_judge_event(data: dict[str, Any]) -> JudgeStreamEvent:
+def parse_judge_event(data: dict[str, Any]) -> JudgeStreamEvent | ErrorEvent:
     """The typed event for one judge stream payload (see `llmwise._streaming` for the rules)."""
-    return cast(JudgeStreamEvent, _parse(data))
+    return cast("JudgeStreamEvent | ErrorEvent", _parse(data))
 
 
 class JudgeAccumulator(MultiModelAccumulator):

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, overload
+from functools import cached_property
+from typing import Any, Final, Literal, overload
 
 from typing_extensions import Unpack
 
 from .._base_client import Operation
 from .._legacy_api import AsyncBlendCallable, BlendCallable
-from .._resource import APIResource, AsyncAPIResource
+from .._resource import APIResource, AsyncAPIResource, ResourceView
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._streaming.blend import AsyncBlendStream, BlendStream
 from .._types import RequestOptions
 from ..types.blend import BlendCreateParams, BlendResult
@@ -31,6 +38,19 @@ def _operation(kwargs: dict[str, Any], *, stream: bool, where: str) -> Operation
 class AsyncBlend(AsyncAPIResource, AsyncBlendCallable):
     """Gather answers from several sources and synthesize one (consensus, council, best_of, chain,
     moa, self_moa)."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncBlendWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncBlendWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncBlendWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncBlendWithStreamingResponse(self)
 
     @overload
     async def create(self, *, stream: Literal[False] = False, **kwargs: Unpack[BlendCreateArgs]) -> BlendResult: ...
@@ -66,6 +86,21 @@ class AsyncBlend(AsyncAPIResource, AsyncBlendCallable):
         """
         op = _operation(dict(kwargs), stream=True, where="blend.stream")
         return AsyncBlendStream(self._client, op)
+
+
+class AsyncBlendWithRawResponse(ResourceView):
+    """`client.blend.with_raw_response`: the methods of `client.blend`, returning the HTTP response."""
+
+    create: Final = async_to_raw_response_wrapper(AsyncBlend.create)
+    stream: Final = async_to_raw_response_wrapper(AsyncBlend.stream)
+
+
+class AsyncBlendWithStreamingResponse(ResourceView):
+    """`client.blend.with_streaming_response`: the methods of `client.blend` as context managers
+    that read the body only when asked."""
+
+    create: Final = async_to_streamed_response_wrapper(AsyncBlend.create)
+    stream: Final = async_to_streamed_response_wrapper(AsyncBlend.stream)
 # </async>
 
 
@@ -73,6 +108,19 @@ class AsyncBlend(AsyncAPIResource, AsyncBlendCallable):
 class Blend(APIResource, BlendCallable):
     """Gather answers from several sources and synthesize one (consensus, council, best_of, chain,
     moa, self_moa)."""
+
+    @cached_property
+    def with_raw_response(self) -> BlendWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return BlendWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BlendWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return BlendWithStreamingResponse(self)
 
     @overload
     def create(self, *, stream: Literal[False] = False, **kwargs: Unpack[BlendCreateArgs]) -> BlendResult: ...
@@ -108,4 +156,19 @@ class Blend(APIResource, BlendCallable):
         """
         op = _operation(dict(kwargs), stream=True, where="blend.stream")
         return BlendStream(self._client, op)
+
+
+class BlendWithRawResponse(ResourceView):
+    """`client.blend.with_raw_response`: the methods of `client.blend`, returning the HTTP response."""
+
+    create: Final = to_raw_response_wrapper(Blend.create)
+    stream: Final = to_raw_response_wrapper(Blend.stream)
+
+
+class BlendWithStreamingResponse(ResourceView):
+    """`client.blend.with_streaming_response`: the methods of `client.blend` as context managers
+    that read the body only when asked."""
+
+    create: Final = to_streamed_response_wrapper(Blend.create)
+    stream: Final = to_streamed_response_wrapper(Blend.stream)
 # </sync>

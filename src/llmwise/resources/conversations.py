@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import Final
+
 from typing_extensions import Unpack
 
 from .._legacy_api import AsyncConversationsCallable, ConversationsCallable
-from .._pagination import AsyncPage, Page
-from .._resource import APIResource, AsyncAPIResource
+from .._pagination import AsyncPaginator, Page, paginate
+from .._resource import APIResource, AsyncAPIResource, ResourceView
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import RequestOptions
 from ..types.conversations import Conversation, ConversationDeleted
 from ._params import api_operation, page_request, path_param
@@ -18,13 +27,27 @@ __all__ = ["Conversations", "AsyncConversations"]
 class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
     """Conversations: threads that chat, compare, blend and judge append to (`conversation_id=`)."""
 
-    async def list(
+    @cached_property
+    def with_raw_response(self) -> AsyncConversationsWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncConversationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncConversationsWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncConversationsWithStreamingResponse(self)
+
+    def list(
         self, *, limit: int = 20, offset: int = 0, **options: Unpack[RequestOptions]
-    ) -> AsyncPage[Conversation]:
+    ) -> AsyncPaginator[Conversation]:
         """List conversations, newest first (`GET /conversations`).
 
-        Returns one page (`.data`, `.total`); `async for` over it yields every conversation,
-        fetching the following pages as needed.
+        `await client.conversations.list()` is the first page (`.data`, `.total`); `async for`
+        over `client.conversations.list()` (or over a page) yields every conversation, fetching the
+        following pages as needed.
 
         Args:
             limit: Page size (default 20).
@@ -38,7 +61,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
             "conversations",
             Conversation.from_api,
         )
-        return await self._client.request(AsyncPage.operation(self._client, request))
+        return paginate(self._client, request)
 
     async def retrieve(self, conversation_id: str | int, **options: Unpack[RequestOptions]) -> Conversation:
         """Get a conversation with its messages (`GET /conversations/{conversation_id}`).
@@ -94,6 +117,27 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         )
 
 
+class AsyncConversationsWithRawResponse(ResourceView):
+    """`client.conversations.with_raw_response`: the methods of `client.conversations`, returning the HTTP response."""
+
+    list: Final = async_to_raw_response_wrapper(AsyncConversations.list)
+    retrieve: Final = async_to_raw_response_wrapper(AsyncConversations.retrieve)
+    create: Final = async_to_raw_response_wrapper(AsyncConversations.create)
+    update: Final = async_to_raw_response_wrapper(AsyncConversations.update)
+    delete: Final = async_to_raw_response_wrapper(AsyncConversations.delete)
+
+
+class AsyncConversationsWithStreamingResponse(ResourceView):
+    """`client.conversations.with_streaming_response`: the methods of `client.conversations` as context managers
+    that read the body only when asked."""
+
+    list: Final = async_to_streamed_response_wrapper(AsyncConversations.list)
+    retrieve: Final = async_to_streamed_response_wrapper(AsyncConversations.retrieve)
+    create: Final = async_to_streamed_response_wrapper(AsyncConversations.create)
+    update: Final = async_to_streamed_response_wrapper(AsyncConversations.update)
+    delete: Final = async_to_streamed_response_wrapper(AsyncConversations.delete)
+
+
 # </async>
 
 
@@ -101,13 +145,27 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
 class Conversations(APIResource, ConversationsCallable):
     """Conversations: threads that chat, compare, blend and judge append to (`conversation_id=`)."""
 
+    @cached_property
+    def with_raw_response(self) -> ConversationsWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return ConversationsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ConversationsWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return ConversationsWithStreamingResponse(self)
+
     def list(
         self, *, limit: int = 20, offset: int = 0, **options: Unpack[RequestOptions]
     ) -> Page[Conversation]:
         """List conversations, newest first (`GET /conversations`).
 
-        Returns one page (`.data`, `.total`); `for` over it yields every conversation,
-        fetching the following pages as needed.
+        `client.conversations.list()` is the first page (`.data`, `.total`); `for`
+        over `client.conversations.list()` (or over a page) yields every conversation, fetching the
+        following pages as needed.
 
         Args:
             limit: Page size (default 20).
@@ -121,7 +179,7 @@ class Conversations(APIResource, ConversationsCallable):
             "conversations",
             Conversation.from_api,
         )
-        return self._client.request(Page.operation(self._client, request))
+        return paginate(self._client, request)
 
     def retrieve(self, conversation_id: str | int, **options: Unpack[RequestOptions]) -> Conversation:
         """Get a conversation with its messages (`GET /conversations/{conversation_id}`).
@@ -175,6 +233,27 @@ class Conversations(APIResource, ConversationsCallable):
         return self._client.request(
             api_operation("DELETE", path, options=options, parse=ConversationDeleted.from_api)
         )
+
+
+class ConversationsWithRawResponse(ResourceView):
+    """`client.conversations.with_raw_response`: the methods of `client.conversations`, returning the HTTP response."""
+
+    list: Final = to_raw_response_wrapper(Conversations.list)
+    retrieve: Final = to_raw_response_wrapper(Conversations.retrieve)
+    create: Final = to_raw_response_wrapper(Conversations.create)
+    update: Final = to_raw_response_wrapper(Conversations.update)
+    delete: Final = to_raw_response_wrapper(Conversations.delete)
+
+
+class ConversationsWithStreamingResponse(ResourceView):
+    """`client.conversations.with_streaming_response`: the methods of `client.conversations` as context managers
+    that read the body only when asked."""
+
+    list: Final = to_streamed_response_wrapper(Conversations.list)
+    retrieve: Final = to_streamed_response_wrapper(Conversations.retrieve)
+    create: Final = to_streamed_response_wrapper(Conversations.create)
+    update: Final = to_streamed_response_wrapper(Conversations.update)
+    delete: Final = to_streamed_response_wrapper(Conversations.delete)
 
 
 # </sync>

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from functools import cached_property
+from typing import Any, Final
 
 from typing_extensions import Unpack
 
-from .._pagination import AsyncPage, Page
-from .._resource import APIResource, AsyncAPIResource
+from .._pagination import AsyncPaginator, Page, paginate
+from .._resource import APIResource, AsyncAPIResource, ResourceView
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import RequestOptions
 from ..types.credits import (
     AutoTopupResult,
@@ -30,6 +37,19 @@ _parse_packs = list_of(CreditPack.from_api, "packs")
 class AsyncCredits(AsyncAPIResource):
     """Credits: $1 buys 100; requests are charged once they settle, and refunded when they fail."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncCreditsWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncCreditsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCreditsWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncCreditsWithStreamingResponse(self)
+
     async def balance(self, **options: Unpack[RequestOptions]) -> CreditBalance:
         """Get the credit balance (`GET /credits/balance`).
 
@@ -50,13 +70,14 @@ class AsyncCredits(AsyncAPIResource):
             api_operation("GET", "/credits/wallet", options=options, parse=Wallet.from_api)
         )
 
-    async def transactions(
+    def transactions(
         self, *, limit: int = 50, offset: int = 0, **options: Unpack[RequestOptions]
-    ) -> AsyncPage[Transaction]:
+    ) -> AsyncPaginator[Transaction]:
         """List credit movements, newest first (`GET /credits/transactions`).
 
-        Charges, refunds, purchases and bonuses. Returns one page (`.data`); `async for` over it
-        yields every transaction, fetching the following pages as needed.
+        Charges, refunds, purchases and bonuses. `await client.credits.transactions()` is the first page (`.data`); `async for`
+        over `client.credits.transactions()` (or over a page) yields every transaction, fetching the
+        following pages as needed.
 
         Args:
             limit: Page size (default 50).
@@ -70,7 +91,7 @@ class AsyncCredits(AsyncAPIResource):
             "transactions",
             Transaction.from_api,
         )
-        return await self._client.request(AsyncPage.operation(self._client, request))
+        return paginate(self._client, request)
 
     async def packs(self, **options: Unpack[RequestOptions]) -> builtins.list[CreditPack]:
         """List the credit packs for sale (`GET /credits/packs`).
@@ -83,7 +104,7 @@ class AsyncCredits(AsyncAPIResource):
         )
 
     async def purchase(
-        self, amount_usd: float | None = None, pack_id: str | int | None = None, **tracking: Any
+        self, /, amount_usd: float | None = None, pack_id: str | int | None = None, **tracking: Any
     ) -> CheckoutSession:
         """Start a checkout for credits (`POST /credits/purchase`): send the user to `checkout_url`.
 
@@ -155,12 +176,50 @@ class AsyncCredits(AsyncAPIResource):
         )
 
 
+class AsyncCreditsWithRawResponse(ResourceView):
+    """`client.credits.with_raw_response`: the methods of `client.credits`, returning the HTTP response."""
+
+    balance: Final = async_to_raw_response_wrapper(AsyncCredits.balance)
+    wallet: Final = async_to_raw_response_wrapper(AsyncCredits.wallet)
+    transactions: Final = async_to_raw_response_wrapper(AsyncCredits.transactions)
+    packs: Final = async_to_raw_response_wrapper(AsyncCredits.packs)
+    purchase: Final = async_to_raw_response_wrapper(AsyncCredits.purchase)
+    confirm_checkout: Final = async_to_raw_response_wrapper(AsyncCredits.confirm_checkout)
+    update_auto_topup: Final = async_to_raw_response_wrapper(AsyncCredits.update_auto_topup)
+
+
+class AsyncCreditsWithStreamingResponse(ResourceView):
+    """`client.credits.with_streaming_response`: the methods of `client.credits` as context managers
+    that read the body only when asked."""
+
+    balance: Final = async_to_streamed_response_wrapper(AsyncCredits.balance)
+    wallet: Final = async_to_streamed_response_wrapper(AsyncCredits.wallet)
+    transactions: Final = async_to_streamed_response_wrapper(AsyncCredits.transactions)
+    packs: Final = async_to_streamed_response_wrapper(AsyncCredits.packs)
+    purchase: Final = async_to_streamed_response_wrapper(AsyncCredits.purchase)
+    confirm_checkout: Final = async_to_streamed_response_wrapper(AsyncCredits.confirm_checkout)
+    update_auto_topup: Final = async_to_streamed_response_wrapper(AsyncCredits.update_auto_topup)
+
+
 # </async>
 
 
 # <sync> generated by scripts/unasync.py from the async region above: do not edit
 class Credits(APIResource):
     """Credits: $1 buys 100; requests are charged once they settle, and refunded when they fail."""
+
+    @cached_property
+    def with_raw_response(self) -> CreditsWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return CreditsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CreditsWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return CreditsWithStreamingResponse(self)
 
     def balance(self, **options: Unpack[RequestOptions]) -> CreditBalance:
         """Get the credit balance (`GET /credits/balance`).
@@ -187,8 +246,9 @@ class Credits(APIResource):
     ) -> Page[Transaction]:
         """List credit movements, newest first (`GET /credits/transactions`).
 
-        Charges, refunds, purchases and bonuses. Returns one page (`.data`); `for` over it
-        yields every transaction, fetching the following pages as needed.
+        Charges, refunds, purchases and bonuses. `client.credits.transactions()` is the first page (`.data`); `for`
+        over `client.credits.transactions()` (or over a page) yields every transaction, fetching the
+        following pages as needed.
 
         Args:
             limit: Page size (default 50).
@@ -202,7 +262,7 @@ class Credits(APIResource):
             "transactions",
             Transaction.from_api,
         )
-        return self._client.request(Page.operation(self._client, request))
+        return paginate(self._client, request)
 
     def packs(self, **options: Unpack[RequestOptions]) -> builtins.list[CreditPack]:
         """List the credit packs for sale (`GET /credits/packs`).
@@ -215,7 +275,7 @@ class Credits(APIResource):
         )
 
     def purchase(
-        self, amount_usd: float | None = None, pack_id: str | int | None = None, **tracking: Any
+        self, /, amount_usd: float | None = None, pack_id: str | int | None = None, **tracking: Any
     ) -> CheckoutSession:
         """Start a checkout for credits (`POST /credits/purchase`): send the user to `checkout_url`.
 
@@ -285,6 +345,31 @@ class Credits(APIResource):
                 "PUT", "/credits/auto-topup", body=body, options=options, parse=AutoTopupResult.from_api
             )
         )
+
+
+class CreditsWithRawResponse(ResourceView):
+    """`client.credits.with_raw_response`: the methods of `client.credits`, returning the HTTP response."""
+
+    balance: Final = to_raw_response_wrapper(Credits.balance)
+    wallet: Final = to_raw_response_wrapper(Credits.wallet)
+    transactions: Final = to_raw_response_wrapper(Credits.transactions)
+    packs: Final = to_raw_response_wrapper(Credits.packs)
+    purchase: Final = to_raw_response_wrapper(Credits.purchase)
+    confirm_checkout: Final = to_raw_response_wrapper(Credits.confirm_checkout)
+    update_auto_topup: Final = to_raw_response_wrapper(Credits.update_auto_topup)
+
+
+class CreditsWithStreamingResponse(ResourceView):
+    """`client.credits.with_streaming_response`: the methods of `client.credits` as context managers
+    that read the body only when asked."""
+
+    balance: Final = to_streamed_response_wrapper(Credits.balance)
+    wallet: Final = to_streamed_response_wrapper(Credits.wallet)
+    transactions: Final = to_streamed_response_wrapper(Credits.transactions)
+    packs: Final = to_streamed_response_wrapper(Credits.packs)
+    purchase: Final = to_streamed_response_wrapper(Credits.purchase)
+    confirm_checkout: Final = to_streamed_response_wrapper(Credits.confirm_checkout)
+    update_auto_topup: Final = to_streamed_response_wrapper(Credits.update_auto_topup)
 
 
 # </sync>

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import Final
+
 from typing_extensions import Unpack
 
-from .._resource import APIResource, AsyncAPIResource
+from .._resource import APIResource, AsyncAPIResource, ResourceView
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import RequestOptions
 from ..types.memory import MemoryCleared, MemoryDeleted, MemoryList, MemorySearchResult
 from ._params import api_operation, path_param
@@ -19,6 +28,19 @@ class AsyncMemories(AsyncAPIResource):
     Each successful exchange is stored unless it ran with `semantic_memory=False` or the account is
     in zero-retention mode.
     """
+
+    @cached_property
+    def with_raw_response(self) -> AsyncMemoriesWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncMemoriesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncMemoriesWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncMemoriesWithStreamingResponse(self)
 
     async def list(self, *, limit: int = 20, **options: Unpack[RequestOptions]) -> MemoryList:
         """List stored memories, newest first (`GET /memory`).
@@ -74,6 +96,25 @@ class AsyncMemories(AsyncAPIResource):
         )
 
 
+class AsyncMemoriesWithRawResponse(ResourceView):
+    """`client.memory.with_raw_response`: the methods of `client.memory`, returning the HTTP response."""
+
+    list: Final = async_to_raw_response_wrapper(AsyncMemories.list)
+    search: Final = async_to_raw_response_wrapper(AsyncMemories.search)
+    delete: Final = async_to_raw_response_wrapper(AsyncMemories.delete)
+    clear: Final = async_to_raw_response_wrapper(AsyncMemories.clear)
+
+
+class AsyncMemoriesWithStreamingResponse(ResourceView):
+    """`client.memory.with_streaming_response`: the methods of `client.memory` as context managers
+    that read the body only when asked."""
+
+    list: Final = async_to_streamed_response_wrapper(AsyncMemories.list)
+    search: Final = async_to_streamed_response_wrapper(AsyncMemories.search)
+    delete: Final = async_to_streamed_response_wrapper(AsyncMemories.delete)
+    clear: Final = async_to_streamed_response_wrapper(AsyncMemories.clear)
+
+
 # </async>
 
 
@@ -84,6 +125,19 @@ class Memories(APIResource):
     Each successful exchange is stored unless it ran with `semantic_memory=False` or the account is
     in zero-retention mode.
     """
+
+    @cached_property
+    def with_raw_response(self) -> MemoriesWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return MemoriesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> MemoriesWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return MemoriesWithStreamingResponse(self)
 
     def list(self, *, limit: int = 20, **options: Unpack[RequestOptions]) -> MemoryList:
         """List stored memories, newest first (`GET /memory`).
@@ -137,6 +191,25 @@ class Memories(APIResource):
         return self._client.request(
             api_operation("DELETE", "/memory", options=options, parse=MemoryCleared.from_api)
         )
+
+
+class MemoriesWithRawResponse(ResourceView):
+    """`client.memory.with_raw_response`: the methods of `client.memory`, returning the HTTP response."""
+
+    list: Final = to_raw_response_wrapper(Memories.list)
+    search: Final = to_raw_response_wrapper(Memories.search)
+    delete: Final = to_raw_response_wrapper(Memories.delete)
+    clear: Final = to_raw_response_wrapper(Memories.clear)
+
+
+class MemoriesWithStreamingResponse(ResourceView):
+    """`client.memory.with_streaming_response`: the methods of `client.memory` as context managers
+    that read the body only when asked."""
+
+    list: Final = to_streamed_response_wrapper(Memories.list)
+    search: Final = to_streamed_response_wrapper(Memories.search)
+    delete: Final = to_streamed_response_wrapper(Memories.delete)
+    clear: Final = to_streamed_response_wrapper(Memories.clear)
 
 
 # </sync>

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import Any
+from typing import Any, Final
 
 from typing_extensions import Unpack
 
 from .._base_client import TEXT
-from .._resource import APIResource, AsyncAPIResource
+from .._resource import APIResource, AsyncAPIResource, ResourceView
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import RequestOptions
 from ..types.optimization import (
     AlertList,
@@ -81,6 +87,19 @@ def _save_csv(text: Any, path: str | os.PathLike[str] | None) -> None:
 class AsyncPolicy(AsyncAPIResource):
     """The routing policy: defaults and guardrails of `model="auto"`."""
 
+    @cached_property
+    def with_raw_response(self) -> AsyncPolicyWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncPolicyWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPolicyWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncPolicyWithStreamingResponse(self)
+
     async def retrieve(self, **options: Unpack[RequestOptions]) -> OptimizationPolicy:
         """Get the routing policy (`GET /optimization/policy`).
 
@@ -117,10 +136,38 @@ class AsyncPolicy(AsyncAPIResource):
         )
 
 
+class AsyncPolicyWithRawResponse(ResourceView):
+    """`client.optimization.policy.with_raw_response`: the methods of `client.optimization.policy`, returning the HTTP response."""
+
+    retrieve: Final = async_to_raw_response_wrapper(AsyncPolicy.retrieve)
+    update: Final = async_to_raw_response_wrapper(AsyncPolicy.update)
+
+
+class AsyncPolicyWithStreamingResponse(ResourceView):
+    """`client.optimization.policy.with_streaming_response`: the methods of `client.optimization.policy` as context managers
+    that read the body only when asked."""
+
+    retrieve: Final = async_to_streamed_response_wrapper(AsyncPolicy.retrieve)
+    update: Final = async_to_streamed_response_wrapper(AsyncPolicy.update)
+
+
 class AsyncTestSuites(AsyncAPIResource):
     """Prompt test suites: prompts with expectations, run on a set of models."""
 
     __test__ = False  # not a pytest test class
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTestSuitesWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncTestSuitesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestSuitesWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncTestSuitesWithStreamingResponse(self)
 
     async def list(self, *, limit: int = 25, **options: Unpack[RequestOptions]) -> TestSuiteList:
         """List test suites (`GET /optimization/test-suites`).
@@ -189,10 +236,42 @@ class AsyncTestSuites(AsyncAPIResource):
         )
 
 
+class AsyncTestSuitesWithRawResponse(ResourceView):
+    """`client.optimization.test_suites.with_raw_response`: the methods of `client.optimization.test_suites`, returning the HTTP response."""
+
+    list: Final = async_to_raw_response_wrapper(AsyncTestSuites.list)
+    create: Final = async_to_raw_response_wrapper(AsyncTestSuites.create)
+    update: Final = async_to_raw_response_wrapper(AsyncTestSuites.update)
+    run: Final = async_to_raw_response_wrapper(AsyncTestSuites.run)
+
+
+class AsyncTestSuitesWithStreamingResponse(ResourceView):
+    """`client.optimization.test_suites.with_streaming_response`: the methods of `client.optimization.test_suites` as context managers
+    that read the body only when asked."""
+
+    list: Final = async_to_streamed_response_wrapper(AsyncTestSuites.list)
+    create: Final = async_to_streamed_response_wrapper(AsyncTestSuites.create)
+    update: Final = async_to_streamed_response_wrapper(AsyncTestSuites.update)
+    run: Final = async_to_streamed_response_wrapper(AsyncTestSuites.run)
+
+
 class AsyncTestRuns(AsyncAPIResource):
     """Results of test suite runs."""
 
     __test__ = False  # not a pytest test class
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTestRunsWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncTestRunsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncTestRunsWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncTestRunsWithStreamingResponse(self)
 
     async def list(self, *, limit: int = 20, **options: Unpack[RequestOptions]) -> TestRunList:
         """List test runs, newest first (`GET /optimization/test-runs`).
@@ -229,8 +308,36 @@ class AsyncTestRuns(AsyncAPIResource):
         return text
 
 
+class AsyncTestRunsWithRawResponse(ResourceView):
+    """`client.optimization.test_runs.with_raw_response`: the methods of `client.optimization.test_runs`, returning the HTTP response."""
+
+    list: Final = async_to_raw_response_wrapper(AsyncTestRuns.list)
+    csv: Final = async_to_raw_response_wrapper(AsyncTestRuns.csv)
+
+
+class AsyncTestRunsWithStreamingResponse(ResourceView):
+    """`client.optimization.test_runs.with_streaming_response`: the methods of `client.optimization.test_runs` as context managers
+    that read the body only when asked."""
+
+    list: Final = async_to_streamed_response_wrapper(AsyncTestRuns.list)
+    csv: Final = async_to_streamed_response_wrapper(AsyncTestRuns.csv)
+
+
 class AsyncRegressionSchedules(AsyncAPIResource):
     """Test suites run on a cadence, to catch regressions."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRegressionSchedulesWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncRegressionSchedulesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncRegressionSchedulesWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncRegressionSchedulesWithStreamingResponse(self)
 
     async def list(self, *, limit: int = 30, **options: Unpack[RequestOptions]) -> RegressionScheduleList:
         """List regression schedules (`GET /optimization/regression-schedules`).
@@ -302,8 +409,40 @@ class AsyncRegressionSchedules(AsyncAPIResource):
         )
 
 
+class AsyncRegressionSchedulesWithRawResponse(ResourceView):
+    """`client.optimization.regression_schedules.with_raw_response`: the methods of `client.optimization.regression_schedules`, returning the HTTP response."""
+
+    list: Final = async_to_raw_response_wrapper(AsyncRegressionSchedules.list)
+    create: Final = async_to_raw_response_wrapper(AsyncRegressionSchedules.create)
+    update: Final = async_to_raw_response_wrapper(AsyncRegressionSchedules.update)
+    run: Final = async_to_raw_response_wrapper(AsyncRegressionSchedules.run)
+
+
+class AsyncRegressionSchedulesWithStreamingResponse(ResourceView):
+    """`client.optimization.regression_schedules.with_streaming_response`: the methods of `client.optimization.regression_schedules` as context managers
+    that read the body only when asked."""
+
+    list: Final = async_to_streamed_response_wrapper(AsyncRegressionSchedules.list)
+    create: Final = async_to_streamed_response_wrapper(AsyncRegressionSchedules.create)
+    update: Final = async_to_streamed_response_wrapper(AsyncRegressionSchedules.update)
+    run: Final = async_to_streamed_response_wrapper(AsyncRegressionSchedules.run)
+
+
 class AsyncOptimization(AsyncAPIResource):
     """Routing optimization: policy, reports, alerts, replay, and prompt regression testing."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncOptimizationWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncOptimizationWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncOptimizationWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncOptimizationWithStreamingResponse(self)
 
     @cached_property
     def policy(self) -> AsyncPolicy:
@@ -445,12 +584,48 @@ class AsyncOptimization(AsyncAPIResource):
         )
 
 
+class AsyncOptimizationWithRawResponse(ResourceView):
+    """`client.optimization.with_raw_response`: the methods of `client.optimization`, returning the HTTP response."""
+
+    report: Final = async_to_raw_response_wrapper(AsyncOptimization.report)
+    evaluate: Final = async_to_raw_response_wrapper(AsyncOptimization.evaluate)
+    snapshots: Final = async_to_raw_response_wrapper(AsyncOptimization.snapshots)
+    alerts: Final = async_to_raw_response_wrapper(AsyncOptimization.alerts)
+    replay: Final = async_to_raw_response_wrapper(AsyncOptimization.replay)
+    test_templates: Final = async_to_raw_response_wrapper(AsyncOptimization.test_templates)
+
+
+class AsyncOptimizationWithStreamingResponse(ResourceView):
+    """`client.optimization.with_streaming_response`: the methods of `client.optimization` as context managers
+    that read the body only when asked."""
+
+    report: Final = async_to_streamed_response_wrapper(AsyncOptimization.report)
+    evaluate: Final = async_to_streamed_response_wrapper(AsyncOptimization.evaluate)
+    snapshots: Final = async_to_streamed_response_wrapper(AsyncOptimization.snapshots)
+    alerts: Final = async_to_streamed_response_wrapper(AsyncOptimization.alerts)
+    replay: Final = async_to_streamed_response_wrapper(AsyncOptimization.replay)
+    test_templates: Final = async_to_streamed_response_wrapper(AsyncOptimization.test_templates)
+
+
 # </async>
 
 
 # <sync> generated by scripts/unasync.py from the async region above: do not edit
 class Policy(APIResource):
     """The routing policy: defaults and guardrails of `model="auto"`."""
+
+    @cached_property
+    def with_raw_response(self) -> PolicyWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return PolicyWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PolicyWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return PolicyWithStreamingResponse(self)
 
     def retrieve(self, **options: Unpack[RequestOptions]) -> OptimizationPolicy:
         """Get the routing policy (`GET /optimization/policy`).
@@ -488,10 +663,38 @@ class Policy(APIResource):
         )
 
 
+class PolicyWithRawResponse(ResourceView):
+    """`client.optimization.policy.with_raw_response`: the methods of `client.optimization.policy`, returning the HTTP response."""
+
+    retrieve: Final = to_raw_response_wrapper(Policy.retrieve)
+    update: Final = to_raw_response_wrapper(Policy.update)
+
+
+class PolicyWithStreamingResponse(ResourceView):
+    """`client.optimization.policy.with_streaming_response`: the methods of `client.optimization.policy` as context managers
+    that read the body only when asked."""
+
+    retrieve: Final = to_streamed_response_wrapper(Policy.retrieve)
+    update: Final = to_streamed_response_wrapper(Policy.update)
+
+
 class TestSuites(APIResource):
     """Prompt test suites: prompts with expectations, run on a set of models."""
 
     __test__ = False  # not a pytest test class
+
+    @cached_property
+    def with_raw_response(self) -> TestSuitesWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return TestSuitesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestSuitesWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return TestSuitesWithStreamingResponse(self)
 
     def list(self, *, limit: int = 25, **options: Unpack[RequestOptions]) -> TestSuiteList:
         """List test suites (`GET /optimization/test-suites`).
@@ -560,10 +763,42 @@ class TestSuites(APIResource):
         )
 
 
+class TestSuitesWithRawResponse(ResourceView):
+    """`client.optimization.test_suites.with_raw_response`: the methods of `client.optimization.test_suites`, returning the HTTP response."""
+
+    list: Final = to_raw_response_wrapper(TestSuites.list)
+    create: Final = to_raw_response_wrapper(TestSuites.create)
+    update: Final = to_raw_response_wrapper(TestSuites.update)
+    run: Final = to_raw_response_wrapper(TestSuites.run)
+
+
+class TestSuitesWithStreamingResponse(ResourceView):
+    """`client.optimization.test_suites.with_streaming_response`: the methods of `client.optimization.test_suites` as context managers
+    that read the body only when asked."""
+
+    list: Final = to_streamed_response_wrapper(TestSuites.list)
+    create: Final = to_streamed_response_wrapper(TestSuites.create)
+    update: Final = to_streamed_response_wrapper(TestSuites.update)
+    run: Final = to_streamed_response_wrapper(TestSuites.run)
+
+
 class TestRuns(APIResource):
     """Results of test suite runs."""
 
     __test__ = False  # not a pytest test class
+
+    @cached_property
+    def with_raw_response(self) -> TestRunsWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return TestRunsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> TestRunsWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return TestRunsWithStreamingResponse(self)
 
     def list(self, *, limit: int = 20, **options: Unpack[RequestOptions]) -> TestRunList:
         """List test runs, newest first (`GET /optimization/test-runs`).
@@ -600,8 +835,36 @@ class TestRuns(APIResource):
         return text
 
 
+class TestRunsWithRawResponse(ResourceView):
+    """`client.optimization.test_runs.with_raw_response`: the methods of `client.optimization.test_runs`, returning the HTTP response."""
+
+    list: Final = to_raw_response_wrapper(TestRuns.list)
+    csv: Final = to_raw_response_wrapper(TestRuns.csv)
+
+
+class TestRunsWithStreamingResponse(ResourceView):
+    """`client.optimization.test_runs.with_streaming_response`: the methods of `client.optimization.test_runs` as context managers
+    that read the body only when asked."""
+
+    list: Final = to_streamed_response_wrapper(TestRuns.list)
+    csv: Final = to_streamed_response_wrapper(TestRuns.csv)
+
+
 class RegressionSchedules(APIResource):
     """Test suites run on a cadence, to catch regressions."""
+
+    @cached_property
+    def with_raw_response(self) -> RegressionSchedulesWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return RegressionSchedulesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> RegressionSchedulesWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return RegressionSchedulesWithStreamingResponse(self)
 
     def list(self, *, limit: int = 30, **options: Unpack[RequestOptions]) -> RegressionScheduleList:
         """List regression schedules (`GET /optimization/regression-schedules`).
@@ -673,8 +936,40 @@ class RegressionSchedules(APIResource):
         )
 
 
+class RegressionSchedulesWithRawResponse(ResourceView):
+    """`client.optimization.regression_schedules.with_raw_response`: the methods of `client.optimization.regression_schedules`, returning the HTTP response."""
+
+    list: Final = to_raw_response_wrapper(RegressionSchedules.list)
+    create: Final = to_raw_response_wrapper(RegressionSchedules.create)
+    update: Final = to_raw_response_wrapper(RegressionSchedules.update)
+    run: Final = to_raw_response_wrapper(RegressionSchedules.run)
+
+
+class RegressionSchedulesWithStreamingResponse(ResourceView):
+    """`client.optimization.regression_schedules.with_streaming_response`: the methods of `client.optimization.regression_schedules` as context managers
+    that read the body only when asked."""
+
+    list: Final = to_streamed_response_wrapper(RegressionSchedules.list)
+    create: Final = to_streamed_response_wrapper(RegressionSchedules.create)
+    update: Final = to_streamed_response_wrapper(RegressionSchedules.update)
+    run: Final = to_streamed_response_wrapper(RegressionSchedules.run)
+
+
 class Optimization(APIResource):
     """Routing optimization: policy, reports, alerts, replay, and prompt regression testing."""
+
+    @cached_property
+    def with_raw_response(self) -> OptimizationWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return OptimizationWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> OptimizationWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return OptimizationWithStreamingResponse(self)
 
     @cached_property
     def policy(self) -> Policy:
@@ -814,6 +1109,29 @@ class Optimization(APIResource):
                 "GET", "/optimization/test-templates", options=options, parse=TestTemplateList.from_api
             )
         )
+
+
+class OptimizationWithRawResponse(ResourceView):
+    """`client.optimization.with_raw_response`: the methods of `client.optimization`, returning the HTTP response."""
+
+    report: Final = to_raw_response_wrapper(Optimization.report)
+    evaluate: Final = to_raw_response_wrapper(Optimization.evaluate)
+    snapshots: Final = to_raw_response_wrapper(Optimization.snapshots)
+    alerts: Final = to_raw_response_wrapper(Optimization.alerts)
+    replay: Final = to_raw_response_wrapper(Optimization.replay)
+    test_templates: Final = to_raw_response_wrapper(Optimization.test_templates)
+
+
+class OptimizationWithStreamingResponse(ResourceView):
+    """`client.optimization.with_streaming_response`: the methods of `client.optimization` as context managers
+    that read the body only when asked."""
+
+    report: Final = to_streamed_response_wrapper(Optimization.report)
+    evaluate: Final = to_streamed_response_wrapper(Optimization.evaluate)
+    snapshots: Final = to_streamed_response_wrapper(Optimization.snapshots)
+    alerts: Final = to_streamed_response_wrapper(Optimization.alerts)
+    replay: Final = to_streamed_response_wrapper(Optimization.replay)
+    test_templates: Final = to_streamed_response_wrapper(Optimization.test_templates)
 
 
 # </sync>

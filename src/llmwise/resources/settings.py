@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
+from typing import Final
 
 from typing_extensions import Unpack
 
-from .._resource import APIResource, AsyncAPIResource
+from .._resource import APIResource, AsyncAPIResource, ResourceView
+from .._response import (
+    async_to_raw_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_raw_response_wrapper,
+    to_streamed_response_wrapper,
+)
 from .._types import RequestOptions
 from ..types.settings import (
     CopilotAnswer,
@@ -33,6 +40,19 @@ __all__ = [
 # <async>
 class AsyncProviderKeys(AsyncAPIResource):
     """Your own provider keys (BYOK): requests to a provider with a saved key cost no credits."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncProviderKeysWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncProviderKeysWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncProviderKeysWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncProviderKeysWithStreamingResponse(self)
 
     async def list(self, **options: Unpack[RequestOptions]) -> ProviderKeyList:
         """List the providers with a saved key (`GET /settings/keys`); raw keys are never returned.
@@ -74,8 +94,38 @@ class AsyncProviderKeys(AsyncAPIResource):
         )
 
 
+class AsyncProviderKeysWithRawResponse(ResourceView):
+    """`client.settings.provider_keys.with_raw_response`: the methods of `client.settings.provider_keys`, returning the HTTP response."""
+
+    list: Final = async_to_raw_response_wrapper(AsyncProviderKeys.list)
+    save: Final = async_to_raw_response_wrapper(AsyncProviderKeys.save)
+    delete: Final = async_to_raw_response_wrapper(AsyncProviderKeys.delete)
+
+
+class AsyncProviderKeysWithStreamingResponse(ResourceView):
+    """`client.settings.provider_keys.with_streaming_response`: the methods of `client.settings.provider_keys` as context managers
+    that read the body only when asked."""
+
+    list: Final = async_to_streamed_response_wrapper(AsyncProviderKeys.list)
+    save: Final = async_to_streamed_response_wrapper(AsyncProviderKeys.save)
+    delete: Final = async_to_streamed_response_wrapper(AsyncProviderKeys.delete)
+
+
 class AsyncPrivacy(AsyncAPIResource):
     """Data retention and training controls."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPrivacyWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncPrivacyWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncPrivacyWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncPrivacyWithStreamingResponse(self)
 
     async def retrieve(self, **options: Unpack[RequestOptions]) -> PrivacySettings:
         """Get the privacy settings (`GET /settings/privacy`).
@@ -117,8 +167,36 @@ class AsyncPrivacy(AsyncAPIResource):
         )
 
 
+class AsyncPrivacyWithRawResponse(ResourceView):
+    """`client.settings.privacy.with_raw_response`: the methods of `client.settings.privacy`, returning the HTTP response."""
+
+    retrieve: Final = async_to_raw_response_wrapper(AsyncPrivacy.retrieve)
+    update: Final = async_to_raw_response_wrapper(AsyncPrivacy.update)
+
+
+class AsyncPrivacyWithStreamingResponse(ResourceView):
+    """`client.settings.privacy.with_streaming_response`: the methods of `client.settings.privacy` as context managers
+    that read the body only when asked."""
+
+    retrieve: Final = async_to_streamed_response_wrapper(AsyncPrivacy.retrieve)
+    update: Final = async_to_streamed_response_wrapper(AsyncPrivacy.update)
+
+
 class AsyncCopilot(AsyncAPIResource):
     """The dashboard copilot: onboarding state and questions."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCopilotWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `await response.parse()` gives what the method returns."""
+        return AsyncCopilotWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AsyncCopilotWithStreamingResponse:
+        """The same methods as context managers (`async with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `await response.parse()`)."""
+        return AsyncCopilotWithStreamingResponse(self)
 
     async def retrieve(self, **options: Unpack[RequestOptions]) -> CopilotState:
         """Get the copilot's onboarding state (`GET /settings/copilot`).
@@ -185,6 +263,23 @@ class AsyncCopilot(AsyncAPIResource):
         )
 
 
+class AsyncCopilotWithRawResponse(ResourceView):
+    """`client.settings.copilot.with_raw_response`: the methods of `client.settings.copilot`, returning the HTTP response."""
+
+    retrieve: Final = async_to_raw_response_wrapper(AsyncCopilot.retrieve)
+    update: Final = async_to_raw_response_wrapper(AsyncCopilot.update)
+    ask: Final = async_to_raw_response_wrapper(AsyncCopilot.ask)
+
+
+class AsyncCopilotWithStreamingResponse(ResourceView):
+    """`client.settings.copilot.with_streaming_response`: the methods of `client.settings.copilot` as context managers
+    that read the body only when asked."""
+
+    retrieve: Final = async_to_streamed_response_wrapper(AsyncCopilot.retrieve)
+    update: Final = async_to_streamed_response_wrapper(AsyncCopilot.update)
+    ask: Final = async_to_streamed_response_wrapper(AsyncCopilot.ask)
+
+
 class AsyncSettings(AsyncAPIResource):
     """Account settings: provider keys, privacy, copilot."""
 
@@ -210,6 +305,19 @@ class AsyncSettings(AsyncAPIResource):
 # <sync> generated by scripts/unasync.py from the async region above: do not edit
 class ProviderKeys(APIResource):
     """Your own provider keys (BYOK): requests to a provider with a saved key cost no credits."""
+
+    @cached_property
+    def with_raw_response(self) -> ProviderKeysWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return ProviderKeysWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> ProviderKeysWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return ProviderKeysWithStreamingResponse(self)
 
     def list(self, **options: Unpack[RequestOptions]) -> ProviderKeyList:
         """List the providers with a saved key (`GET /settings/keys`); raw keys are never returned.
@@ -251,8 +359,38 @@ class ProviderKeys(APIResource):
         )
 
 
+class ProviderKeysWithRawResponse(ResourceView):
+    """`client.settings.provider_keys.with_raw_response`: the methods of `client.settings.provider_keys`, returning the HTTP response."""
+
+    list: Final = to_raw_response_wrapper(ProviderKeys.list)
+    save: Final = to_raw_response_wrapper(ProviderKeys.save)
+    delete: Final = to_raw_response_wrapper(ProviderKeys.delete)
+
+
+class ProviderKeysWithStreamingResponse(ResourceView):
+    """`client.settings.provider_keys.with_streaming_response`: the methods of `client.settings.provider_keys` as context managers
+    that read the body only when asked."""
+
+    list: Final = to_streamed_response_wrapper(ProviderKeys.list)
+    save: Final = to_streamed_response_wrapper(ProviderKeys.save)
+    delete: Final = to_streamed_response_wrapper(ProviderKeys.delete)
+
+
 class Privacy(APIResource):
     """Data retention and training controls."""
+
+    @cached_property
+    def with_raw_response(self) -> PrivacyWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return PrivacyWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> PrivacyWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return PrivacyWithStreamingResponse(self)
 
     def retrieve(self, **options: Unpack[RequestOptions]) -> PrivacySettings:
         """Get the privacy settings (`GET /settings/privacy`).
@@ -294,8 +432,36 @@ class Privacy(APIResource):
         )
 
 
+class PrivacyWithRawResponse(ResourceView):
+    """`client.settings.privacy.with_raw_response`: the methods of `client.settings.privacy`, returning the HTTP response."""
+
+    retrieve: Final = to_raw_response_wrapper(Privacy.retrieve)
+    update: Final = to_raw_response_wrapper(Privacy.update)
+
+
+class PrivacyWithStreamingResponse(ResourceView):
+    """`client.settings.privacy.with_streaming_response`: the methods of `client.settings.privacy` as context managers
+    that read the body only when asked."""
+
+    retrieve: Final = to_streamed_response_wrapper(Privacy.retrieve)
+    update: Final = to_streamed_response_wrapper(Privacy.update)
+
+
 class Copilot(APIResource):
     """The dashboard copilot: onboarding state and questions."""
+
+    @cached_property
+    def with_raw_response(self) -> CopilotWithRawResponse:
+        """The same methods, returning the HTTP response (`headers`, `request_id`, ...);
+        `response.parse()` gives what the method returns."""
+        return CopilotWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> CopilotWithStreamingResponse:
+        """The same methods as context managers (`with ... as response:`): the request is
+        sent on entry, the body read only when asked (`response.iter_lines()`,
+        `response.parse()`)."""
+        return CopilotWithStreamingResponse(self)
 
     def retrieve(self, **options: Unpack[RequestOptions]) -> CopilotState:
         """Get the copilot's onboarding state (`GET /settings/copilot`).
@@ -360,6 +526,23 @@ class Copilot(APIResource):
                 parse=CopilotAnswer.from_api,
             )
         )
+
+
+class CopilotWithRawResponse(ResourceView):
+    """`client.settings.copilot.with_raw_response`: the methods of `client.settings.copilot`, returning the HTTP response."""
+
+    retrieve: Final = to_raw_response_wrapper(Copilot.retrieve)
+    update: Final = to_raw_response_wrapper(Copilot.update)
+    ask: Final = to_raw_response_wrapper(Copilot.ask)
+
+
+class CopilotWithStreamingResponse(ResourceView):
+    """`client.settings.copilot.with_streaming_response`: the methods of `client.settings.copilot` as context managers
+    that read the body only when asked."""
+
+    retrieve: Final = to_streamed_response_wrapper(Copilot.retrieve)
+    update: Final = to_streamed_response_wrapper(Copilot.update)
+    ask: Final = to_streamed_response_wrapper(Copilot.ask)
 
 
 class Settings(APIResource):

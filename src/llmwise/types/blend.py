@@ -21,7 +21,7 @@ from ._multi import (
     ModelView,
     MultiModelParams,
 )
-from .shared import DoneEventBase, ErrorEvent, Id, Number, UnknownEvent
+from .shared import DoneEventBase, Id, Number, UnknownEvent
 
 __all__ = [
     "BlendStrategy",
@@ -176,7 +176,8 @@ BlendStreamEvent = Union[
     BlendModelDoneEvent,
     BlendModelErrorEvent,
     BlendDoneEvent,
-    ErrorEvent,
     UnknownEvent,
 ]
-"""Any event of a blend stream; tell them apart with `isinstance` (or `match`)."""
+"""Any event a blend stream yields; tell them apart with `isinstance` or an exhaustive `match`.
+
+An error frame is never yielded: iterating raises `ServerStreamError` (its `body` is the frame)."""

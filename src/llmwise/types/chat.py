@@ -17,7 +17,6 @@ from .._models import BaseModel
 from .shared import (
     DoneEventBase,
     ErrorDetail,
-    ErrorEvent,
     Id,
     MessageParam,
     Number,
@@ -207,6 +206,8 @@ class ChatDoneEvent(DoneEventBase):
 
 
 ChatStreamEvent = Union[
-    TextChunkEvent, RouteEvent, MeshChunkEvent, TraceEvent, ChatDoneEvent, ErrorEvent, UnknownEvent
+    TextChunkEvent, RouteEvent, MeshChunkEvent, TraceEvent, ChatDoneEvent, UnknownEvent
 ]
-"""Any event of a chat stream; tell them apart with `isinstance` (or `match`)."""
+"""Any event a chat stream yields; tell them apart with `isinstance` or an exhaustive `match`.
+
+An error frame is never yielded: iterating raises `ServerStreamError` (its `body` is the frame)."""

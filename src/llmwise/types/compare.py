@@ -21,7 +21,7 @@ from ._multi import (
     MultiModelParams,
     by_model,
 )
-from .shared import DoneEventBase, ErrorEvent, Id, Number, StreamEventBase, UnknownEvent
+from .shared import DoneEventBase, Id, Number, StreamEventBase, UnknownEvent
 
 __all__ = [
     "CompareCreateParams",
@@ -116,7 +116,8 @@ CompareStreamEvent = Union[
     ModelErrorEvent,
     CompareSummaryEvent,
     CompareDoneEvent,
-    ErrorEvent,
     UnknownEvent,
 ]
-"""Any event of a compare stream; tell them apart with `isinstance` (or `match`)."""
+"""Any event a compare stream yields; tell them apart with `isinstance` or an exhaustive `match`.
+
+An error frame is never yielded: iterating raises `ServerStreamError` (its `body` is the frame)."""

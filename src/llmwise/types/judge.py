@@ -24,7 +24,7 @@ from ._multi import (
     MultiModelParams,
     by_model,
 )
-from .shared import DoneEventBase, ErrorEvent, Id, Number, StreamEventBase, UnknownEvent
+from .shared import DoneEventBase, Id, Number, StreamEventBase, UnknownEvent
 
 __all__ = [
     "JudgeCreateParams",
@@ -193,7 +193,8 @@ JudgeStreamEvent = Union[
     ModelErrorEvent,
     VerdictEvent,
     JudgeDoneEvent,
-    ErrorEvent,
     UnknownEvent,
 ]
-"""Any event of a judge stream; tell them apart with `isinstance` (or `match`)."""
+"""Any event a judge stream yields; tell them apart with `isinstance` or an exhaustive `match`.
+
+An error frame is never yielded: iterating raises `ServerStreamError` (its `body` is the frame)."""
