@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         StreamDeadlineExceededError,
         StreamError,
         StreamTimeoutError,
+        StructuredOutputError,
         UnprocessableEntityError,
     )
     from ._streaming import AsyncStream, Stream
@@ -75,6 +76,7 @@ __all__ = [
     "ServerStreamError",
     "IncompleteStreamError",
     "StreamTimeoutError",
+    "StructuredOutputError",
     "DeadlineExceededError",
     "StreamDeadlineExceededError",
     "InvalidRequestError",
