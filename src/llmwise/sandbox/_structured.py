@@ -15,8 +15,12 @@ deterministic JSON valid for the schema; a scripted fault makes answers invalid.
   ``definitions``, ``anyOf`` / ``oneOf`` (the first branch that is not ``null``), ``allOf``
   (merged), ``minimum`` / ``maximum`` (and exclusive), ``minLength`` / ``maxLength``, and
   ``format`` ``date``, ``date-time``, ``time``, ``email``, ``uri``, ``uuid``, ``ipv4``. Not
-  ``pattern``, ``multipleOf`` or ``uniqueItems``. Nested optional properties that admit
-  ``null`` are null, and recursion stops at depth 5 (empty arrays, required properties only).
+  ``pattern``, ``multipleOf`` or ``uniqueItems``. Strings look like what their property's name
+  suggests (``*_id`` / ``number`` / ``code``: ``MEA-6892``; ``name`` / ``vendor`` / ``company``:
+  ``Rapid Meadow Inc``; ``email``, ``url``, ``phone``, ``currency``, ``country``), else three words;
+  integers default to 1-20 and numbers to 1.00-500.00 within the schema's bounds. Nested optional
+  properties that admit ``null`` are null, and recursion stops at depth 5 (empty arrays, required
+  properties only).
 * **The fault** (``Sandbox.invalid_json(times=1, kind="schema", model=None)``, the plugin's
   ``Scenario.invalid_json``, ``--fault invalid_json[:times=N,kind=K,model=M]``): the next ``times``
   structured answers (of ``model``, or of any model) are wrong in the way ``kind`` says:
@@ -361,7 +365,7 @@ def _bounds(node: Mapping[str, Any], low: float, high: float, step: float) -> tu
 
 
 def _integer(node: Mapping[str, Any], seed: _Seed) -> int:
-    low, high = _bounds(node, 1, 100, 1)
+    low, high = _bounds(node, 1, 20, 1)
     first, last = math.ceil(low), math.floor(high)
     if last < first:
         return first
@@ -373,6 +377,28 @@ def _number(node: Mapping[str, Any], seed: _Seed) -> float:
     span = max(0, int((high - low) * 100))
     value = round(low + (seed.next() % (span + 1)) / 100, 2)
     return min(max(value, low), high)
+
+
+def _named_string(name: str, seed: _Seed) -> str:
+    """A plausible string for a property called ``name`` (ids look like ids, names like names)."""
+    words = name.replace("-", "_").split("_")
+    last = words[-1] if words else ""
+    if "email" in words:
+        return f"{seed.pick(_WORDS)}.{seed.pick(_WORDS)}@example.com"
+    if last in ("url", "link", "website", "homepage"):
+        return f"https://example.com/{seed.pick(_WORDS)}"
+    if last == "phone":
+        return f"+1-555-01{seed.next() % 100:02d}"
+    if last == "currency":
+        return str(seed.pick(("EUR", "USD", "GBP")))
+    if last in ("country", "locale"):
+        return str(seed.pick(("DE", "FR", "US", "GB", "JP")))
+    if last in ("id", "number", "code", "ref", "reference", "sku", "key"):
+        return f"{str(seed.pick(_WORDS))[:3].upper()}-{1000 + seed.next() % 9000}"
+    if last in ("name", "vendor", "company", "customer", "supplier", "merchant", "author", "owner", "organization"):
+        suffix = seed.pick(("Ltd", "GmbH", "Inc", "& Co", "Labs"))
+        return f"{str(seed.pick(_WORDS)).title()} {str(seed.pick(_WORDS)).title()} {suffix}"
+    return f"{str(seed.pick(_WORDS)).capitalize()} {seed.pick(_WORDS)} {seed.pick(_WORDS)}"
 
 
 def _string(node: Mapping[str, Any], seed: _Seed, name: str) -> str:
@@ -393,8 +419,7 @@ def _string(node: Mapping[str, Any], seed: _Seed, name: str) -> str:
     elif fmt == "ipv4":
         text = f"192.0.2.{1 + seed.next() % 254}"
     else:
-        label = name.replace("_", " ").strip() or "value"
-        text = f"{label} {seed.pick(_WORDS)} {seed.pick(_WORDS)}"
+        text = _named_string(name.lower(), seed)
     low = _int(node.get("minLength"), 0)
     high = _int(node.get("maxLength"), -1)
     if len(text) < low:
