@@ -8,7 +8,10 @@ from __future__ import annotations
 import datetime
 import enum
 import json
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 
 import pytest
@@ -259,3 +262,13 @@ def test_generated_json_validates(response_format: Any) -> None:
         value = example_value(schema, seed)
         adapter.validate_json(json.dumps(value))
     assert example_value(schema, "a") == example_value(schema, "a")
+
+
+def test_the_demo_shows_a_parse_with_a_repair() -> None:
+    demo = Path(__file__).resolve().parent.parent / "examples" / "demo.py"
+    done = subprocess.run([sys.executable, str(demo)], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    section = done.stdout.split("== 6. Typed answers")[1].split("== 7.")[0]
+    assert "attempt chat   by claude-sonnet-4.5: number: Field required" in section
+    assert "attempt repair by claude-sonnet-4.5: valid" in section
+    assert "2 calls, 2 credits" in section and "Invoice " in section
