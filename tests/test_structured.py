@@ -499,3 +499,40 @@ def test_clients_have_the_methods() -> None:
         client = cls(KEY, base_url="http://test.local")
         assert callable(client.chat.parse) and callable(client.chat.stream_parse)
         assert callable(client.compare.parse) and callable(client.blend.parse)
+
+
+def test_stream_parse_follows_failover(mode: str) -> None:
+    other = {**GOOD, "number": "INV-9"}
+    frames = [
+        {"event": "route", "model": "claude-sonnet-4.5", "status": "trying"},
+        {"event": "chunk", "model": "claude-sonnet-4.5", "delta": GOOD_TEXT[:30]},
+        {"event": "route", "model": "claude-sonnet-4.5", "status": "failed", "status_code": 429},
+        {"event": "route", "model": "gpt-5.2", "status": "trying"},
+        {"event": "chunk", "model": "gpt-5.2", "delta": json.dumps(other)[:25]},
+        {"event": "chunk", "model": "gpt-5.2", "delta": json.dumps(other)[25:], "finish_reason": "stop"},
+        {"event": "route", "model": "gpt-5.2", "status": "ok"},
+        {"event": "trace", "final_model": "gpt-5.2", "attempts": []},
+        {"event": "done", "resolved_model": "gpt-5.2", "credits_charged": 1, "credits_remaining": 9},
+    ]
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        body = sse(*(json.dumps(f) for f in frames), "[DONE]")
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=ChunkedBody(body))
+
+    script = Script(reply)
+    client = client_for(mode, script)
+    stream: Any = client.chat.stream_parse(
+        model="claude-sonnet-4.5", routing={"fallback": ["gpt-5.2"]}, messages=ASK, response_format=Invoice
+    )
+    events = iterate(stream)
+    partials = [e.partial for e in events if isinstance(e, PartialObjectEvent)]
+    assert partials[0]["number"] == "INV-2041" and partials[-1] == other
+    final = run(stream.get_final_completion())
+    assert final.parsed.number == "INV-9" and final.resolved_model == "gpt-5.2"
+    assert len(script.requests) == 1
+
+
+def test_parse_has_no_raw_response(mode: str) -> None:
+    client = client_for(mode, Script(GOOD_TEXT))
+    with pytest.raises(TypeError, match="with_raw_response"):
+        run(client.chat.with_raw_response.parse(model="gpt-5.2", messages=ASK, response_format=Invoice))

@@ -416,6 +416,9 @@ class PartialJSON:
         """The event to yield when `text` (the answer so far) changed the value, else None."""
         if text == self._text:
             return None
+        if not text.startswith(self._text):
+            # Another answer started (failover moved to the next model): read it from its start.
+            self.json_text = ""
         self._text = text
         json_text = partial_json_text(text)
         if json_text is None or json_text == self.json_text:

@@ -36,9 +36,9 @@ from ._structured import (
 )
 from ._validate import check_params
 from .types._multi import ModelResponse
-from .types.blend import BlendCreateParams
+from .types.blend import BlendCreateParams, BlendResult
 from .types.chat import ChatCompletion, ChatCreateParams, RouteEvent, TraceEvent
-from .types.compare import CompareCreateParams
+from .types.compare import CompareCreateParams, CompareResult
 from .types.shared import MessageParam
 from .types.structured import (
     AttemptKind,
@@ -70,10 +70,17 @@ _ROUTING_FIELDS = ("routing", "cost_saver", "optimization_goal")
 """Chat fields that choose a model: a repair turn goes to the model that answered instead."""
 
 
-def _expect_completion(value: Any) -> ChatCompletion:
-    if not isinstance(value, ChatCompletion):
+R = TypeVar("R")
+
+
+def _expect(value: Any, cls: type[R]) -> R:
+    if not isinstance(value, cls):
         raise TypeError("parse() returns the parsed result only: call it without `with_raw_response`")
     return value
+
+
+def _expect_completion(value: Any) -> ChatCompletion:
+    return _expect(value, ChatCompletion)
 
 
 def _answered_by(completion: ChatCompletion, asked: Any) -> Any:
@@ -187,11 +194,13 @@ class AsyncStructuredCalls:
         params, options = split_options(kwargs)
         check_params("compare.parse", params, CompareCreateParams)
         messages = with_instruction(params["messages"], fmt)
-        result = await AsyncCompare(self._client).create(**{**params, "messages": messages}, **options)
+        result = _expect(await AsyncCompare(self._client).create(**{**params, "messages": messages}, **options), CompareResult)
         shared = {k: v for k, v in params.items() if k in _SHARED_FIELDS}
         responses: list[ParsedModelResponse[T]] = []
         remaining = result.credits_remaining
-        for response in result.responses or []:
+        # Lenient reading keeps an entry of another shape as sent: such an entry has nothing to parse.
+        entries: list[Any] = list(result.responses or [])
+        for response in entries:
             if not isinstance(response, ModelResponse):
                 continue
             parsed, last = await self._compare_model(fmt, response, messages, shared, options, max_repairs)
@@ -262,7 +271,7 @@ class AsyncStructuredCalls:
         params, options = split_options(kwargs)
         check_params("blend.parse", params, BlendCreateParams)
         messages = with_instruction(params["messages"], fmt)
-        result = await AsyncBlend(self._client).create(**{**params, "messages": messages}, **options)
+        result = _expect(await AsyncBlend(self._client).create(**{**params, "messages": messages}, **options), BlendResult)
         synthesizer: Any = result.synthesizer
         if not isinstance(synthesizer, str) or not synthesizer:
             synthesizer = params.get("synthesizer") or params["models"][0]
@@ -520,11 +529,13 @@ class StructuredCalls:
         params, options = split_options(kwargs)
         check_params("compare.parse", params, CompareCreateParams)
         messages = with_instruction(params["messages"], fmt)
-        result = Compare(self._client).create(**{**params, "messages": messages}, **options)
+        result = _expect(Compare(self._client).create(**{**params, "messages": messages}, **options), CompareResult)
         shared = {k: v for k, v in params.items() if k in _SHARED_FIELDS}
         responses: list[ParsedModelResponse[T]] = []
         remaining = result.credits_remaining
-        for response in result.responses or []:
+        # Lenient reading keeps an entry of another shape as sent: such an entry has nothing to parse.
+        entries: list[Any] = list(result.responses or [])
+        for response in entries:
             if not isinstance(response, ModelResponse):
                 continue
             parsed, last = self._compare_model(fmt, response, messages, shared, options, max_repairs)
@@ -595,7 +606,7 @@ class StructuredCalls:
         params, options = split_options(kwargs)
         check_params("blend.parse", params, BlendCreateParams)
         messages = with_instruction(params["messages"], fmt)
-        result = Blend(self._client).create(**{**params, "messages": messages}, **options)
+        result = _expect(Blend(self._client).create(**{**params, "messages": messages}, **options), BlendResult)
         synthesizer: Any = result.synthesizer
         if not isinstance(synthesizer, str) or not synthesizer:
             synthesizer = params.get("synthesizer") or params["models"][0]
