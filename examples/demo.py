@@ -1,4 +1,4 @@
-"""The llmwise tour: chat, streaming, auto routing, failover, compare, blend and judge.
+"""The llmwise tour: chat, streaming, auto routing, failover, typed answers, compare, blend and judge.
 
 Runs against the built-in sandbox (a local LLMWise-compatible server on 127.0.0.1), so it needs no
 API key and no network. Point it at the real API with `--real` (reads LLMWISE_API_KEY).
@@ -13,12 +13,36 @@ import itertools
 import sys
 import textwrap
 from contextlib import ExitStack
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel
 
 from llmwise import AsyncLLMWise, LLMWise, ServerStreamError
 from llmwise.types.chat import RouteEvent, TraceEvent
 from llmwise.types.compare import ModelDoneEvent
 from llmwise.types.judge import Verdict
 from llmwise.types.shared import MessageParam
+
+
+class LineItem(BaseModel):
+    description: str
+    quantity: int
+    unit_price: float
+
+
+class Invoice(BaseModel):
+    number: str
+    vendor: str
+    issued: date
+    currency: Literal["EUR", "USD", "GBP"]
+    lines: list[LineItem]
+    total: float
+
+
+EMAIL = """From: billing@acme-tools.example
+Invoice INV-2041, issued 2 March 2026. 2 x torque wrench at EUR 49.50, 1 x bit set at EUR 18.00.
+Total due: EUR 117.00."""
 
 
 def section(title: str) -> None:
@@ -80,6 +104,24 @@ def tour(client: LLMWise, sandbox: object | None) -> None:
             )
         sandbox.set_model("gpt-5.2")  # type: ignore[attr-defined]
 
+    section("6. Typed answers: the answer read into a pydantic model")
+    if sandbox is not None:
+        # The sandbox answers JSON valid for the schema; make its first answer invalid to show a repair.
+        sandbox.invalid_json(times=1)  # type: ignore[attr-defined]
+    result = client.chat.parse(
+        model="claude-sonnet-4.5",
+        messages=ask(f"Extract the invoice from this email:\n\n{EMAIL}"),
+        response_format=Invoice,
+    )
+    for attempt in result.parse_attempts:
+        problems = "; ".join(str(issue) for issue in attempt.issues) or "valid"
+        print(f"  attempt {attempt.kind:<6} by {attempt.model}: {problems}")
+    invoice = result.parsed  # an Invoice (validated), not a string
+    print(f"  {type(invoice).__name__} {invoice.number} from {invoice.vendor!r}, issued {invoice.issued}:")
+    for line in invoice.lines:
+        print(f"    {line.quantity} x {line.description} at {line.unit_price} {invoice.currency}")
+    print(f"  total={invoice.total}; {len(result.parse_attempts)} calls, {result.total_credits_charged} credits")
+
 
 def side_by_side(columns: dict[str, str], width: int = 34) -> None:
     wrapped = [
@@ -91,7 +133,7 @@ def side_by_side(columns: dict[str, str], width: int = 34) -> None:
 
 def multi_model_tour(client: LLMWise, sandbox: object | None) -> None:
     models = ["gpt-5.2", "claude-sonnet-4.5", "gemini-3-flash"]
-    section("6. Compare: three models in parallel, streamed side by side")
+    section("7. Compare: three models in parallel, streamed side by side")
     if sandbox is not None:
         for model, latency in zip(models, (0.012, 0.02, 0.004), strict=True):
             sandbox.set_model(model, latency=latency)  # type: ignore[attr-defined]
@@ -110,7 +152,7 @@ def multi_model_tour(client: LLMWise, sandbox: object | None) -> None:
         for model in models:
             sandbox.set_model(model)  # type: ignore[attr-defined]
 
-    section("7. Blend: Mixture-of-Agents, two layers, one synthesized answer")
+    section("8. Blend: Mixture-of-Agents, two layers, one synthesized answer")
     blended = client.blend.create(
         models=models[:2],
         strategy="moa",
@@ -122,7 +164,7 @@ def multi_model_tour(client: LLMWise, sandbox: object | None) -> None:
     print("  " + "\n  ".join(textwrap.wrap(blended.content or "", 96)))
     print(f"  credits={blended.credits_charged}")
 
-    section("8. Judge: a judge model ranks the contestants")
+    section("9. Judge: a judge model ranks the contestants")
     judged = client.judge.create(
         contestants=models,
         judge="claude-opus-4.6",
@@ -137,7 +179,7 @@ def multi_model_tour(client: LLMWise, sandbox: object | None) -> None:
 
 
 async def async_tour(client: AsyncLLMWise) -> None:
-    section("9. The same with AsyncLLMWise")
+    section("10. The same with AsyncLLMWise")
     answers = await asyncio.gather(
         *(
             client.chat.create(model=m, messages=ask("One sentence on caching."))

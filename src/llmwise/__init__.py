@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         StreamDeadlineExceededError,
         StreamError,
         StreamTimeoutError,
+        StructuredOutputError,
         UnprocessableEntityError,
     )
     from ._response import APIResponse, AsyncAPIResponse
@@ -77,6 +78,7 @@ __all__ = [
     "ServerStreamError",
     "IncompleteStreamError",
     "StreamTimeoutError",
+    "StructuredOutputError",
     "DeadlineExceededError",
     "StreamDeadlineExceededError",
     "InvalidRequestError",

@@ -41,6 +41,7 @@ __all__ = [
     "ServerStreamError",
     "IncompleteStreamError",
     "StreamTimeoutError",
+    "StructuredOutputError",
     "RateLimitInfo",
 ]
 
@@ -313,6 +314,39 @@ _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     422: UnprocessableEntityError,
     429: RateLimitError,
 }
+
+
+class StructuredOutputError(LLMWiseError):
+    """No answer matched the `response_format` of a `parse()` call, after every repair turn.
+
+    Every attempt was a billed call: they are all in `attempts` (`ParseAttempt`: the model, the
+    answer's text, its problems, what the call charged), and `total_credits_charged` adds them up.
+    `raw_text` is the last answer as the model wrote it and `issues` why it was not accepted (paths
+    and pydantic's messages, never the values). The message names the problems, not the answer.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        raw_text: str = "",
+        issues: list[Any] | None = None,
+        attempts: list[Any] | None = None,
+        model: str | None = None,
+        total_credits_charged: float | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.raw_text = raw_text
+        """The last answer, as the model wrote it (unvalidated)."""
+        self.issues: list[Any] = issues if issues is not None else []
+        """Why the last answer was not accepted (`OutputIssue`: `path`, `message`, `type`)."""
+        self.attempts: list[Any] = attempts if attempts is not None else []
+        """Every answer read, first to last (`ParseAttempt`)."""
+        self.model = model
+        """The model whose answers these were."""
+        self.total_credits_charged = total_credits_charged
+        """What all the attempts charged together (None when no call reported a charge)."""
 
 
 def status_error_class(status: int) -> type[APIStatusError]:

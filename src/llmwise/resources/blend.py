@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Final, Literal, overload
+from typing import Any, Final, Literal, TypeVar, overload
 
 from typing_extensions import Unpack
 
@@ -17,11 +17,16 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._streaming.blend import AsyncBlendStream, BlendStream
+from .._structured import ResponseFormat, check_max_repairs, output_format
+from .._structured_calls import AsyncStructuredCalls, StructuredCalls
 from .._types import RequestOptions
 from ..types.blend import BlendCreateParams, BlendResult
+from ..types.structured import ParsedBlendResult
 from ._multi import multi_model_operation
 
 __all__ = ["Blend", "AsyncBlend", "BlendStream", "AsyncBlendStream", "BlendCreateArgs"]
+
+T = TypeVar("T")
 
 
 class BlendCreateArgs(BlendCreateParams, RequestOptions, total=False):
@@ -87,6 +92,23 @@ class AsyncBlend(AsyncAPIResource, AsyncBlendCallable):
         op = _operation(dict(kwargs), stream=True, where="blend.stream")
         return AsyncBlendStream(self._client, op)
 
+    async def parse(
+        self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[BlendCreateArgs]
+    ) -> ParsedBlendResult[T]:
+        """Blend, and return the synthesized answer validated against `response_format` (`.parsed`).
+
+        Every source and the synthesizer get the schema instruction (as in `chat.parse()`). When the
+        synthesized answer does not validate, up to `max_repairs` repair turns (default 1) are sent
+        as chat calls (1 credit each) to the synthesizer, not as a new blend (4 credits, the sources
+        run again). Cost: the blend (4 credits) plus 1 credit per repair turn;
+        `result.total_credits_charged` adds them up. Raises `StructuredOutputError` when no answer
+        validates.
+
+        Takes the arguments of `create()` (models, messages, strategy, ..., request options).
+        """
+        formatted = output_format(response_format)
+        repairs = check_max_repairs(max_repairs)
+        return await AsyncStructuredCalls(self._client).blend(formatted, dict(kwargs), repairs)
 
 class AsyncBlendWithRawResponse(ResourceView):
     """`client.blend.with_raw_response`: the methods of `client.blend`, returning the HTTP response."""
@@ -157,6 +179,23 @@ class Blend(APIResource, BlendCallable):
         op = _operation(dict(kwargs), stream=True, where="blend.stream")
         return BlendStream(self._client, op)
 
+    def parse(
+        self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[BlendCreateArgs]
+    ) -> ParsedBlendResult[T]:
+        """Blend, and return the synthesized answer validated against `response_format` (`.parsed`).
+
+        Every source and the synthesizer get the schema instruction (as in `chat.parse()`). When the
+        synthesized answer does not validate, up to `max_repairs` repair turns (default 1) are sent
+        as chat calls (1 credit each) to the synthesizer, not as a new blend (4 credits, the sources
+        run again). Cost: the blend (4 credits) plus 1 credit per repair turn;
+        `result.total_credits_charged` adds them up. Raises `StructuredOutputError` when no answer
+        validates.
+
+        Takes the arguments of `create()` (models, messages, strategy, ..., request options).
+        """
+        formatted = output_format(response_format)
+        repairs = check_max_repairs(max_repairs)
+        return StructuredCalls(self._client).blend(formatted, dict(kwargs), repairs)
 
 class BlendWithRawResponse(ResourceView):
     """`client.blend.with_raw_response`: the methods of `client.blend`, returning the HTTP response."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Final, Literal, overload
+from typing import Any, Final, Literal, TypeVar, overload
 
 from typing_extensions import Unpack
 
@@ -17,11 +17,24 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._streaming.chat import AsyncChatStream, ChatStream
+from .._structured import ResponseFormat, check_max_repairs, output_format
+from .._structured_calls import AsyncParsedChatStream, AsyncStructuredCalls, ParsedChatStream, StructuredCalls
 from .._types import RequestOptions
 from .._validate import check_params
 from ..types.chat import ChatCompletion, ChatCreateParams
+from ..types.structured import ParsedChatCompletion
 
-__all__ = ["Chat", "AsyncChat", "ChatStream", "AsyncChatStream", "ChatCreateArgs"]
+__all__ = [
+    "Chat",
+    "AsyncChat",
+    "ChatStream",
+    "AsyncChatStream",
+    "ParsedChatStream",
+    "AsyncParsedChatStream",
+    "ChatCreateArgs",
+]
+
+T = TypeVar("T")
 
 
 class ChatCreateArgs(ChatCreateParams, RequestOptions, total=False):
@@ -90,6 +103,39 @@ class AsyncChat(AsyncAPIResource, AsyncChatCallable):
         op = _chat_operation(dict(kwargs), stream=True, where="chat.stream")
         return AsyncChatStream(self._client, op)
 
+    async def parse(
+        self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[ChatCreateArgs]
+    ) -> ParsedChatCompletion[T]:
+        """Ask for an answer in the shape of `response_format` and return it validated, in `.parsed`.
+
+        `response_format` is a pydantic model, any type pydantic validates (`list[Invoice]`), or a
+        `TypeAdapter`. The SDK adds a system message carrying its JSON Schema, reads the JSON out of
+        the answer (bare, or in a code block) and validates it. When it does not validate, up to
+        `max_repairs` repair turns (default 1) show the model its answer and the problems; each is
+        a chat call (1 credit) to the model that answered. All attempts are in `.parse_attempts`,
+        their total charge in `.total_credits_charged`. When none validates,
+        `StructuredOutputError` is raised (with the last answer's text and its problems).
+
+        Takes the arguments of `create()` (model, messages, temperature, ..., request options).
+        """
+        formatted = output_format(response_format)
+        repairs = check_max_repairs(max_repairs)
+        return await AsyncStructuredCalls(self._client).chat(formatted, dict(kwargs), repairs)
+
+    def stream_parse(
+        self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[ChatCreateArgs]
+    ) -> AsyncParsedChatStream[T]:
+        """`parse()`, streamed: `async with client.chat.stream_parse(..., response_format=Invoice) as stream:`.
+
+        Iterating yields the chat events plus a `PartialObjectEvent` each time the answer's JSON
+        grows (`stream.partial_stream` yields just those values); `get_final_completion()` returns
+        the validated `ParsedChatCompletion` (repair turns, when needed, are ordinary chat calls).
+        A method of its own rather than `stream(response_format=...)`: its events and final result
+        have other types than a chat stream's, and `stream()` stays as it is.
+        """
+        formatted = output_format(response_format)
+        repairs = check_max_repairs(max_repairs)
+        return AsyncStructuredCalls(self._client).stream(formatted, dict(kwargs), repairs)
 
 class AsyncChatWithRawResponse(ResourceView):
     """`client.chat.with_raw_response`: the methods of `client.chat`, returning the HTTP response."""
@@ -160,6 +206,39 @@ class Chat(APIResource, ChatCallable):
         op = _chat_operation(dict(kwargs), stream=True, where="chat.stream")
         return ChatStream(self._client, op)
 
+    def parse(
+        self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[ChatCreateArgs]
+    ) -> ParsedChatCompletion[T]:
+        """Ask for an answer in the shape of `response_format` and return it validated, in `.parsed`.
+
+        `response_format` is a pydantic model, any type pydantic validates (`list[Invoice]`), or a
+        `TypeAdapter`. The SDK adds a system message carrying its JSON Schema, reads the JSON out of
+        the answer (bare, or in a code block) and validates it. When it does not validate, up to
+        `max_repairs` repair turns (default 1) show the model its answer and the problems; each is
+        a chat call (1 credit) to the model that answered. All attempts are in `.parse_attempts`,
+        their total charge in `.total_credits_charged`. When none validates,
+        `StructuredOutputError` is raised (with the last answer's text and its problems).
+
+        Takes the arguments of `create()` (model, messages, temperature, ..., request options).
+        """
+        formatted = output_format(response_format)
+        repairs = check_max_repairs(max_repairs)
+        return StructuredCalls(self._client).chat(formatted, dict(kwargs), repairs)
+
+    def stream_parse(
+        self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[ChatCreateArgs]
+    ) -> ParsedChatStream[T]:
+        """`parse()`, streamed: `with client.chat.stream_parse(..., response_format=Invoice) as stream:`.
+
+        Iterating yields the chat events plus a `PartialObjectEvent` each time the answer's JSON
+        grows (`stream.partial_stream` yields just those values); `get_final_completion()` returns
+        the validated `ParsedChatCompletion` (repair turns, when needed, are ordinary chat calls).
+        A method of its own rather than `stream(response_format=...)`: its events and final result
+        have other types than a chat stream's, and `stream()` stays as it is.
+        """
+        formatted = output_format(response_format)
+        repairs = check_max_repairs(max_repairs)
+        return StructuredCalls(self._client).stream(formatted, dict(kwargs), repairs)
 
 class ChatWithRawResponse(ResourceView):
     """`client.chat.with_raw_response`: the methods of `client.chat`, returning the HTTP response."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Final, Literal, overload
+from typing import Any, Final, Literal, TypeVar, overload
 
 from typing_extensions import Unpack
 
@@ -17,11 +17,16 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._streaming.compare import AsyncCompareStream, CompareStream
+from .._structured import ResponseFormat, check_max_repairs, output_format
+from .._structured_calls import AsyncStructuredCalls, StructuredCalls
 from .._types import RequestOptions
 from ..types.compare import CompareCreateParams, CompareResult
+from ..types.structured import ParsedCompareResult
 from ._multi import multi_model_operation
 
 __all__ = ["Compare", "AsyncCompare", "CompareStream", "AsyncCompareStream", "CompareCreateArgs"]
+
+T = TypeVar("T")
 
 
 class CompareCreateArgs(CompareCreateParams, RequestOptions, total=False):
@@ -87,6 +92,23 @@ class AsyncCompare(AsyncAPIResource, AsyncCompareCallable):
         op = _operation(dict(kwargs), stream=True, where="compare.stream")
         return AsyncCompareStream(self._client, op)
 
+    async def parse(
+        self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[CompareCreateArgs]
+    ) -> ParsedCompareResult[T]:
+        """Compare models on a typed answer: each model's answer validated against `response_format`,
+        side by side (`result.by_model["gpt-5.2"].parsed`, or `.error` and `.issues`).
+
+        The schema instruction is added as in `chat.parse()`. A model whose answer does not validate
+        gets up to `max_repairs` repair turns (default 1), each a chat call (1 credit) to that model
+        alone; a model that failed upstream, or whose repair call failed, has its `error` set and the
+        others are unaffected. Cost: the comparison (2 credits) plus 1 credit per repair turn;
+        `result.total_credits_charged` adds them up.
+
+        Takes the arguments of `create()` (models, messages, temperature, ..., request options).
+        """
+        formatted = output_format(response_format)
+        repairs = check_max_repairs(max_repairs)
+        return await AsyncStructuredCalls(self._client).compare(formatted, dict(kwargs), repairs)
 
 class AsyncCompareWithRawResponse(ResourceView):
     """`client.compare.with_raw_response`: the methods of `client.compare`, returning the HTTP response."""
@@ -157,6 +179,23 @@ class Compare(APIResource, CompareCallable):
         op = _operation(dict(kwargs), stream=True, where="compare.stream")
         return CompareStream(self._client, op)
 
+    def parse(
+        self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[CompareCreateArgs]
+    ) -> ParsedCompareResult[T]:
+        """Compare models on a typed answer: each model's answer validated against `response_format`,
+        side by side (`result.by_model["gpt-5.2"].parsed`, or `.error` and `.issues`).
+
+        The schema instruction is added as in `chat.parse()`. A model whose answer does not validate
+        gets up to `max_repairs` repair turns (default 1), each a chat call (1 credit) to that model
+        alone; a model that failed upstream, or whose repair call failed, has its `error` set and the
+        others are unaffected. Cost: the comparison (2 credits) plus 1 credit per repair turn;
+        `result.total_credits_charged` adds them up.
+
+        Takes the arguments of `create()` (models, messages, temperature, ..., request options).
+        """
+        formatted = output_format(response_format)
+        repairs = check_max_repairs(max_repairs)
+        return StructuredCalls(self._client).compare(formatted, dict(kwargs), repairs)
 
 class CompareWithRawResponse(ResourceView):
     """`client.compare.with_raw_response`: the methods of `client.compare`, returning the HTTP response."""

@@ -10,6 +10,7 @@ One core, two ways to run it::
     sb.rate_limit(times=2)                           # script faults
     sb.set_model("gpt-5.2", fail_status=429)         # and model behaviour
     sb.drift(["epoch", "int_ids"])                   # and shape drift
+    sb.invalid_json(times=1)                         # and answers to parse() that need a repair
 
     with SandboxServer(sb) as server:                # or over real HTTP
         print(server.base_url)                       # http://127.0.0.1:<port>/api/v1

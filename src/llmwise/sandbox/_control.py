@@ -28,6 +28,7 @@ from ._drift import DriftSpec, drift_from_mapping, set_drift
 from ._faults import (
     CreditsSpec,
     FaultSpec,
+    InvalidJSONSpec,
     ModelBehaviour,
     ModelSpec,
     PolicySpec,
@@ -37,6 +38,8 @@ from ._faults import (
 from ._http import ApiError, RequestContext, SandboxResponse, json_response
 from ._routing import CONTROL_ROUTES
 from ._state import SandboxState
+from ._structured import faults as structured_faults
+from ._structured import parse_invalid_json_options
 
 _BEHAVIOUR_KEYS = ("latency", "fail_status", "fail_after_chunks", "fail_message", "text")
 
@@ -56,6 +59,8 @@ def apply_spec(state: SandboxState, spec: str) -> None:
         state.policy.update(parsed.changes)
     elif isinstance(parsed, DriftSpec):
         set_drift(state, parsed.drift)
+    elif isinstance(parsed, InvalidJSONSpec):
+        structured_faults(state).add(parsed.fault)
 
 
 def _object(ctx: RequestContext) -> dict[str, Any]:
@@ -68,7 +73,9 @@ def _object(ctx: RequestContext) -> dict[str, Any]:
 
 
 def _faults_view(state: SandboxState) -> dict[str, Any]:
-    return {"faults": [fault.to_dict() for fault in state.faults]}
+    # `invalid_json` faults are a queue of their own (they apply to answers, not requests): listed last.
+    views = [fault.to_dict() for fault in state.faults]
+    return {"faults": [*views, *(fault.to_dict() for fault in structured_faults(state).queue)]}
 
 
 @CONTROL_ROUTES.route("GET", "/")
@@ -105,6 +112,9 @@ def add_faults(ctx: RequestContext) -> SandboxResponse:
                 apply_spec(ctx.state, item["spec"])
             elif item.get("type") == "drift":
                 set_drift(ctx.state, drift_from_mapping(item))
+            elif item.get("type") == "invalid_json":
+                options = {k: str(v) for k, v in item.items() if k != "type" and v is not None}
+                structured_faults(ctx.state).add(parse_invalid_json_options(options))
             else:
                 ctx.state.add_fault(fault_from_mapping(item))
     except (ValueError, TypeError) as exc:
@@ -116,6 +126,7 @@ def add_faults(ctx: RequestContext) -> SandboxResponse:
 def clear_faults(ctx: RequestContext) -> SandboxResponse:
     """Drop every pending fault and stop drift."""
     ctx.state.faults.clear()
+    structured_faults(ctx.state).queue.clear()
     set_drift(ctx.state, None)
     return json_response({"ok": True, "faults": []})
 

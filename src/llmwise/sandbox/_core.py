@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 # Endpoint modules register their routes when imported: adding an endpoint module is one line here.
-from . import _account, _control, _drift, _orchestration  # noqa: F401
+from . import _account, _control, _drift, _orchestration, _structured  # noqa: F401
 from ._account import ApiKeys, is_session_token
 from ._catalogue import CatalogueModel, load_catalogue
 from ._control import apply_spec
@@ -314,10 +314,19 @@ class Sandbox:
             Fault("unknown_event", times=times, after_events=after_events, path=path, payload=payload)
         )
 
+    def invalid_json(self, times: int = 1, kind: str = "schema", model: str | None = None) -> _structured.InvalidJSON:
+        """The next ``times`` answers to structured requests (the SDK's ``parse()``), of ``model`` or of
+        any model, do not validate: ``kind`` ``"schema"`` (JSON breaking the schema), ``"syntax"``
+        (JSON cut off) or ``"prose"`` (no JSON). Repair turns count as answers (see ``_structured``)."""
+        fault = _structured.InvalidJSON(times=times, kind=kind, model=model)
+        with self.state.lock:
+            return _structured.faults(self.state).add(fault)
+
     def clear_faults(self) -> None:
-        """Drop every pending fault and stop drift."""
+        """Drop every pending fault (``invalid_json`` ones too) and stop drift."""
         with self.state.lock:
             self.state.faults.clear()
+            _structured.faults(self.state).queue.clear()
             _drift.set_drift(self.state, None)
 
     def drift(

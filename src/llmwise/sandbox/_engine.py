@@ -15,6 +15,7 @@ from typing import Any
 
 from ._http import SandboxResponse, StreamFrame, sse_frame
 from ._state import SandboxState
+from ._structured import structured_text
 from ._text import chunk_words, count_words, generate, split_words
 
 # A flat, made-up USD price per token; free catalogue models cost nothing.
@@ -108,7 +109,8 @@ def plan(
     if text is not None:
         full = text
     elif behaviour.text is None:
-        full = generate(model, prompt, salt)
+        # Asked for JSON by the SDK's schema instruction: JSON for the schema (see `_structured`).
+        full = structured_text(state, model, messages, salt) or generate(model, prompt, salt)
     elif isinstance(behaviour.text, str):
         full = behaviour.text
     else:

@@ -210,13 +210,20 @@ class CreditsSpec:
 
 
 @dataclass
+class InvalidJSONSpec:
+    """``invalid_json[:times=N,kind=K,model=M]`` (see ``_structured``)."""
+
+    fault: Any
+
+
+@dataclass
 class PolicySpec:
     """``policy:max_fallbacks=2``."""
 
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-Spec = Union[FaultSpec, ModelSpec, CreditsSpec, PolicySpec, "DriftSpec"]
+Spec = Union[FaultSpec, ModelSpec, CreditsSpec, PolicySpec, InvalidJSONSpec, "DriftSpec"]
 
 SPEC_HELP = """\
 fault SPEC mini-language (repeat --fault to combine; faults are consumed in order):
@@ -230,6 +237,8 @@ fault SPEC mini-language (repeat --fault to combine; faults are consumed in orde
   model:ID:text=T                             model ID always answers T
   credits:N                                   set the credit balance (credits:0 -> 402s)
   policy:max_fallbacks=N                      auto requests fail over along N fallback models
+  invalid_json[:times=N,kind=K,model=M]       next N answers to the SDK's parse() do not validate
+                                              (K: schema (default), syntax or prose; M: one model)
   drift[:kinds=K,...][,path=P,times=N,seed=S,list_key=L]
                                               serve the same data in drifted shapes (default: all
                                               kinds, every response) to test code against shape drift:
@@ -287,6 +296,10 @@ def parse_spec(spec: str) -> Spec:
         from ._drift import DriftSpec, parse_drift_options  # _drift imports this module
 
         return DriftSpec(parse_drift_options(rest))
+    if head == "invalid_json":
+        from ._structured import parse_invalid_json_options
+
+        return InvalidJSONSpec(parse_invalid_json_options(_params(rest)))
     if head == "model":
         model, sep, options = rest.partition(":")
         if not model.strip() or not sep:

@@ -153,6 +153,17 @@ class Scenario:
         self.sandbox.unknown_event(after_events=after_events, times=times, path=path, payload=payload)
         return self
 
+    def invalid_json(self, times: int = 1, kind: str = "schema", model: str | None = None) -> Self:
+        """Make the next ``times`` answers to the SDK's ``parse()`` (of ``model``, or of any model)
+        fail validation: ``kind`` ``"schema"`` (JSON that breaks the schema), ``"syntax"`` (JSON cut
+        off) or ``"prose"`` (no JSON).
+
+        Repair turns are answers too: ``times=1`` with the default ``max_repairs=1`` ends in a
+        repaired, valid answer; ``times`` above ``max_repairs`` in ``llmwise.StructuredOutputError``.
+        """
+        self.sandbox.invalid_json(times=times, kind=kind, model=model)
+        return self
+
     def clear_faults(self) -> Self:
         """Drop every queued fault and stop drift (model scripts stay)."""
         self.sandbox.clear_faults()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .optimization import *  # noqa: F403
     from .settings import *  # noqa: F403
     from .shared import *  # noqa: F403
+    from .structured import *  # noqa: F403
     from .usage import *  # noqa: F403
 
 _MODULES = (
@@ -42,6 +43,7 @@ _MODULES = (
     "optimization",
     "settings",
     "compat",
+    "structured",
 )
 
 
