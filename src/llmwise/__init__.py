@@ -17,6 +17,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._base_client import DEFAULT_BASE_URL, APIResponse
+    from ._budget import DEFAULT_RESERVES, Budget
     from ._client import AsyncLLMWise, LLMWise
     from ._exceptions import (
         APIConnectionError,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
+        BudgetExceededError,
         ClientClosedError,
         ConflictError,
         DeadlineExceededError,
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
         StreamTimeoutError,
         UnprocessableEntityError,
     )
+    from ._ledger import Ledger, LedgerEntry, LedgerSummary
     from ._streaming import AsyncStream, Stream
 
 __all__ = [
@@ -55,6 +58,11 @@ __all__ = [
     "APIResponse",
     "Stream",
     "AsyncStream",
+    "Budget",
+    "DEFAULT_RESERVES",
+    "Ledger",
+    "LedgerEntry",
+    "LedgerSummary",
     "LLMWiseError",
     "APIError",
     "APIConnectionError",
@@ -80,6 +88,7 @@ __all__ = [
     "InvalidRequestError",
     "ClientClosedError",
     "ResponseTooLargeError",
+    "BudgetExceededError",
 ]
 
 _LAZY = {
@@ -89,6 +98,11 @@ _LAZY = {
     "APIResponse": "._base_client",
     "Stream": "._streaming",
     "AsyncStream": "._streaming",
+    "Budget": "._budget",
+    "DEFAULT_RESERVES": "._budget",
+    "Ledger": "._ledger",
+    "LedgerEntry": "._ledger",
+    "LedgerSummary": "._ledger",
 }
 
 

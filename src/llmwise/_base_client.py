@@ -44,10 +44,12 @@ from ._exceptions import (
     make_status_error,
     parse_retry_after,
 )
+from ._meter import start as _start_meter
 from ._types import REQUEST_OPTION_KEYS, RequestOptions
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._ledger import Ledger
     from ._streaming import AsyncStream, Stream
 
 __all__ = ["DEFAULT_BASE_URL", "Operation", "APIResponse", "AsyncAPIClient", "APIClient"]
@@ -330,7 +332,7 @@ def split_options(kwargs: Mapping[str, Any]) -> tuple[dict[str, Any], RequestOpt
 class Operation(Generic[R]):
     """One API call, described: method, path, query, body, options and how to parse the answer."""
 
-    __slots__ = ("body", "deadline_at", "method", "options", "parse", "path", "query", "stream")
+    __slots__ = ("body", "deadline_at", "method", "options", "parse", "path", "query", "retries", "stream")
 
     def __init__(
         self,
@@ -353,6 +355,8 @@ class Operation(Generic[R]):
         self.deadline_at: float | None = None
         """When the call's deadline passes, on the `_clock()` (`time.monotonic`) scale; set when the
         call starts, None without a deadline. A stream stops reading once it has passed."""
+        self.retries = 0
+        """Retries made so far (set by the transport)."""
 
 
 class APIResponse(Generic[R]):
@@ -505,6 +509,13 @@ class BaseClient:
 
     # Whether `_http` is a pool this client made with POOL_HEADERS (not one passed in).
     _pool_headers = False
+
+    # What watches the calls (see `llmwise._meter`); the clients set these in `__init__`.
+    _ledger: Ledger
+    _family: object = None
+    """Whose calls a budget made by this client covers: shared by its `with_options()` copies."""
+    _record: Callable[[Any], None] | None = None
+    """`ledger.record`, or None when the ledger is off."""
 
     _api_key: _Secret
     base_url: str
@@ -887,16 +898,35 @@ class AsyncAPIClient(BaseClient):
 
     async def request(self, op: Operation[R]) -> R:
         """Send `op` (with retries) and return its parsed result."""
-        response, retries = await self._send(op, None)
-        if _RAW_RESPONSE.get():
-            return cast(
-                R, APIResponse(response, lambda: parse_json_body(op, response, self.strict_responses), retries)
-            )
-        return parse_json_body(op, response, self.strict_responses)
+        # Budgets and the ledger (see `llmwise._meter`); None when nothing watches.
+        meter = _start_meter(self, op)
+        try:
+            response, retries = await self._send(op, None)
+            if _RAW_RESPONSE.get():
+                result = cast(
+                    R, APIResponse(response, lambda: parse_json_body(op, response, self.strict_responses), retries)
+                )
+            else:
+                result = parse_json_body(op, response, self.strict_responses)
+        except BaseException as exc:
+            if meter is not None:
+                meter.failed(exc)
+            raise
+        if meter is not None:
+            meter.ok(result, response)
+        return result
 
     async def open_stream(self, op: Operation[Any], stream: AsyncStream[Any]) -> None:
         """Send `op` (with retries) and attach the response to `stream`, primed with its first event."""
-        await self._send(op, stream)
+        meter = _start_meter(self, op)
+        try:
+            await self._send(op, stream)
+        except BaseException as exc:
+            if meter is not None:
+                meter.failed(exc)
+            raise
+        if meter is not None:
+            meter.streaming(stream)
 
     async def _send(self, op: Operation[Any], stream: AsyncStream[Any] | None) -> tuple[httpx.Response, int]:
         options = op.options
@@ -971,6 +1001,7 @@ class AsyncAPIClient(BaseClient):
             await _async_sleep(delay)
             last_error = error
             retries += 1
+            op.retries = retries
 
     async def _read(self, response: httpx.Response) -> None:
         # `response.aread()`, stopping at `max_response_bytes` of decoded content: a small gzip
@@ -1018,16 +1049,35 @@ class APIClient(BaseClient):
 
     def request(self, op: Operation[R]) -> R:
         """Send `op` (with retries) and return its parsed result."""
-        response, retries = self._send(op, None)
-        if _RAW_RESPONSE.get():
-            return cast(
-                R, APIResponse(response, lambda: parse_json_body(op, response, self.strict_responses), retries)
-            )
-        return parse_json_body(op, response, self.strict_responses)
+        # Budgets and the ledger (see `llmwise._meter`); None when nothing watches.
+        meter = _start_meter(self, op)
+        try:
+            response, retries = self._send(op, None)
+            if _RAW_RESPONSE.get():
+                result = cast(
+                    R, APIResponse(response, lambda: parse_json_body(op, response, self.strict_responses), retries)
+                )
+            else:
+                result = parse_json_body(op, response, self.strict_responses)
+        except BaseException as exc:
+            if meter is not None:
+                meter.failed(exc)
+            raise
+        if meter is not None:
+            meter.ok(result, response)
+        return result
 
     def open_stream(self, op: Operation[Any], stream: Stream[Any]) -> None:
         """Send `op` (with retries) and attach the response to `stream`, primed with its first event."""
-        self._send(op, stream)
+        meter = _start_meter(self, op)
+        try:
+            self._send(op, stream)
+        except BaseException as exc:
+            if meter is not None:
+                meter.failed(exc)
+            raise
+        if meter is not None:
+            meter.streaming(stream)
 
     def _send(self, op: Operation[Any], stream: Stream[Any] | None) -> tuple[httpx.Response, int]:
         options = op.options
@@ -1102,6 +1152,7 @@ class APIClient(BaseClient):
             _sleep(delay)
             last_error = error
             retries += 1
+            op.retries = retries
 
     def _read(self, response: httpx.Response) -> None:
         # `response.read()`, stopping at `max_response_bytes` of decoded content: a small gzip

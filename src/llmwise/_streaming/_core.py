@@ -297,6 +297,15 @@ class _StreamBase(Generic[EventT]):
 
     response: httpx.Response | None
     _state: StreamState[EventT]
+    # Set by the transport when something watches the call (budgets, the ledger, tracing: see
+    # `llmwise._meter`): told once how the stream ended, with the error that ended it, if any.
+    _on_end: Callable[[Any, BaseException | None], None] | None = None
+
+    def _ended(self, error: BaseException | None) -> None:
+        on_end = self._on_end
+        if on_end is not None:
+            self._on_end = None
+            on_end(self, error)
 
     @property
     def text(self) -> str:
@@ -408,6 +417,9 @@ class AsyncStream(_StreamBase[EventT]):
                 if state.done_seen and not state.eof:
                     await self._drain()
                 yield item
+        except BaseException as exc:
+            self._ended(exc)
+            raise
         finally:
             await self.aclose()
 
@@ -450,6 +462,7 @@ class AsyncStream(_StreamBase[EventT]):
         self._closed = True
         if self.response is not None and not self.response.is_closed:
             await self.response.aclose()
+        self._ended(None)
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -543,6 +556,9 @@ class Stream(_StreamBase[EventT]):
                 if state.done_seen and not state.eof:
                     self._drain()
                 yield item
+        except BaseException as exc:
+            self._ended(exc)
+            raise
         finally:
             self.close()
 
@@ -585,6 +601,7 @@ class Stream(_StreamBase[EventT]):
         self._closed = True
         if self.response is not None and not self.response.is_closed:
             self.response.close()
+        self._ended(None)
 
     def __enter__(self) -> Self:
         self.start()
