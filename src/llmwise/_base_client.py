@@ -516,6 +516,9 @@ class BaseClient:
     """Whose calls a budget made by this client covers: shared by its `with_options()` copies."""
     _record: Callable[[Any], None] | None = None
     """`ledger.record`, or None when the ledger is off."""
+    _tracing = False
+    _tracer_provider: Any = None
+    _trace_content = False
 
     _api_key: _Secret
     base_url: str
@@ -898,7 +901,7 @@ class AsyncAPIClient(BaseClient):
 
     async def request(self, op: Operation[R]) -> R:
         """Send `op` (with retries) and return its parsed result."""
-        # Budgets and the ledger (see `llmwise._meter`); None when nothing watches.
+        # Budgets, the ledger and tracing (see `llmwise._meter`); None when nothing watches.
         meter = _start_meter(self, op)
         try:
             response, retries = await self._send(op, None)
@@ -1049,7 +1052,7 @@ class APIClient(BaseClient):
 
     def request(self, op: Operation[R]) -> R:
         """Send `op` (with retries) and return its parsed result."""
-        # Budgets and the ledger (see `llmwise._meter`); None when nothing watches.
+        # Budgets, the ledger and tracing (see `llmwise._meter`); None when nothing watches.
         meter = _start_meter(self, op)
         try:
             response, retries = self._send(op, None)

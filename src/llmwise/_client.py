@@ -68,12 +68,21 @@ def _with_options(
     return new
 
 
-def _init_watchers(client: BaseClient, ledger_size: int) -> None:
+def _init_watchers(
+    client: BaseClient, ledger_size: int, tracing: bool, tracer_provider: Any, trace_content: bool
+) -> None:
     # What watches the calls: see `llmwise._meter`.
     ledger = Ledger(ledger_size)
     client._ledger = ledger
     client._record = ledger.record if ledger.maxlen else None
     client._family = object()
+    if not isinstance(tracing, bool):
+        raise TypeError(f"tracing must be a bool, got {type(tracing).__name__}")
+    if not isinstance(trace_content, bool):
+        raise TypeError(f"trace_content must be a bool, got {type(trace_content).__name__}")
+    client._tracing = tracing
+    client._tracer_provider = tracer_provider
+    client._trace_content = trace_content
 
 
 # <async>
@@ -104,6 +113,10 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         max_event_bytes: the most one line or event of a stream may weigh (default 8 MiB).
         ledger_size: how many billable calls `ledger` keeps (default 10,000; the oldest are dropped
             beyond it); 0 turns the ledger off.
+        tracing: make OpenTelemetry spans of the calls when the application uses OpenTelemetry
+            (default True; see `llmwise._otel`); False: never.
+        tracer_provider: the OpenTelemetry `TracerProvider` to use instead of the global one.
+        trace_content: also record prompts and answers on the spans (default False: never).
 
     The first four may be positional, in the 0.1 client's order.
     """
@@ -123,6 +136,9 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         max_response_bytes: int | None = None,
         max_event_bytes: int | None = None,
         ledger_size: int = DEFAULT_LEDGER_SIZE,
+        tracing: bool = True,
+        tracer_provider: Any = None,
+        trace_content: bool = False,
     ) -> None:
         if client is not None:
             api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
@@ -138,7 +154,7 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
         )
-        _init_watchers(self, ledger_size)
+        _init_watchers(self, ledger_size, tracing, tracer_provider, trace_content)
         self._init_http(http_client)
 
     @property
@@ -318,6 +334,10 @@ class LLMWise(APIClient, LegacyMethods):
         max_event_bytes: the most one line or event of a stream may weigh (default 8 MiB).
         ledger_size: how many billable calls `ledger` keeps (default 10,000; the oldest are dropped
             beyond it); 0 turns the ledger off.
+        tracing: make OpenTelemetry spans of the calls when the application uses OpenTelemetry
+            (default True; see `llmwise._otel`); False: never.
+        tracer_provider: the OpenTelemetry `TracerProvider` to use instead of the global one.
+        trace_content: also record prompts and answers on the spans (default False: never).
 
     The first four may be positional, in the 0.1 client's order.
     """
@@ -337,6 +357,9 @@ class LLMWise(APIClient, LegacyMethods):
         max_response_bytes: int | None = None,
         max_event_bytes: int | None = None,
         ledger_size: int = DEFAULT_LEDGER_SIZE,
+        tracing: bool = True,
+        tracer_provider: Any = None,
+        trace_content: bool = False,
     ) -> None:
         if client is not None:
             api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
@@ -352,7 +375,7 @@ class LLMWise(APIClient, LegacyMethods):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
         )
-        _init_watchers(self, ledger_size)
+        _init_watchers(self, ledger_size, tracing, tracer_provider, trace_content)
         self._init_http(http_client)
 
     @property

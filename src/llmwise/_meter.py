@@ -1,4 +1,4 @@
-"""Where budgets and the ledger meet the transport: one `Meter` per observed call.
+"""Where budgets, the ledger and tracing meet the transport: one `Meter` per observed call.
 
 The transport calls `start(client, op)` before it sends anything and tells the meter how the call
 ended (`ok`, `failed`, or for a stream `streaming` and later, from the stream, its end). A call
@@ -8,6 +8,7 @@ nothing watches costs one dictionary look-up, one context-variable read and one 
 - Budgets (`llmwise._budget`): a billable call holds its mode's reserve in the active budgets
   before it is sent (or is refused with `BudgetExceededError`) and settles when it ends.
 - The ledger (`llmwise._ledger`): a billable call is recorded when it ends.
+- Tracing (`llmwise._otel`): every call is a span while the application uses OpenTelemetry.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Optional
 
+from . import _otel
 from ._budget import BUDGET, hold, settle
 from ._exceptions import APIStatusError, IncompleteStreamError, ServerStreamError
 from ._ledger import LedgerEntry, Outcome
@@ -35,13 +37,16 @@ def start(client: BaseClient, op: Operation[Any]) -> Optional[Meter]:
     """A meter for `op`, or None when nothing watches it. Raises `BudgetExceededError` (holding
     nothing) when a budget refuses the call."""
     mode = BILLABLE.get(op.path) if op.method == "POST" else None
+    tracer = _otel.tracer(client) if client._tracing else None
     if mode is None:
-        return None
+        if tracer is None:
+            return None
+        return Meter(client, op, None, (), tracer)
     budget = BUDGET.get()
     held = hold(budget, client._family, mode) if budget is not None else ()
-    if not held and client._record is None:
+    if not held and tracer is None and client._record is None:
         return None
-    return Meter(client, op, mode, held)
+    return Meter(client, op, mode, held, tracer)
 
 
 class _Facts:
@@ -166,15 +171,24 @@ def _describe(error: BaseException) -> str:
 class Meter:
     """One observed call, from before it is sent to its end."""
 
-    __slots__ = ("client", "held", "mode", "op", "started", "wall")
+    __slots__ = ("client", "held", "mode", "op", "span", "started", "token", "wall")
 
-    def __init__(self, client: BaseClient, op: Operation[Any], mode: Optional[str], held: tuple[Any, ...]) -> None:
+    def __init__(
+        self, client: BaseClient, op: Operation[Any], mode: Optional[str], held: tuple[Any, ...], tracer: Any = None
+    ) -> None:
         self.client = client
         self.op = op
         self.mode = mode
         self.held = held
         self.wall = time.time()
         self.started = time.monotonic()
+        self.span: Any = None
+        self.token: Any = None
+        if tracer is not None:
+            try:
+                self.span, self.token = _otel.start_span(tracer, client, op, mode)
+            except Exception:  # tracing must never break a call
+                _otel.log.debug("Could not start a span", exc_info=True)
 
     # -- how a call ends -----------------------------------------------------------------------
 
@@ -223,6 +237,8 @@ class Meter:
 
     def streaming(self, stream: Any) -> None:
         """A stream was opened and its first event has arrived; it reports its end to `_ended`."""
+        if self.span is not None:
+            _otel.first_event(self.span, time.monotonic() - self.started)
         stream._on_end = self._ended
 
     def _ended(self, stream: Any, error: BaseException | None) -> None:
@@ -277,3 +293,8 @@ class Meter:
                     self.op.retries,
                 )
             )
+        if self.span is not None:
+            try:
+                _otel.end_span(self, outcome, facts, error, status)
+            except Exception:  # tracing must never break a call
+                _otel.log.debug("Could not end a span", exc_info=True)
