@@ -74,6 +74,10 @@ log = logging.getLogger("llmwise")
 # Set by `.with_raw_response`: the next request returns an APIResponse instead of the parsed model.
 _RAW_RESPONSE: ContextVar[bool] = ContextVar("llmwise_raw_response", default=False)
 
+# Set by a fan-out (`chat.create_many`): told of every wait before a retry, so that a 429 pauses
+# the fan-out's other calls too. Called as `hook(delay, error)`.
+_ON_RETRY: ContextVar[Callable[[float, LLMWiseError], None] | None] = ContextVar("llmwise_on_retry", default=None)
+
 # The clock of deadlines (a module global so that tests can drive it, as they do `_sleep`).
 _clock = time.monotonic
 
@@ -1001,6 +1005,9 @@ class AsyncAPIClient(BaseClient):
                 # Waiting would pass the deadline: say so now rather than after the wait.
                 raise _deadline_error(request, cast(float, deadline), retries + 1, error)
             _log_retry(request, error, delay, max_retries - retries)
+            on_retry = _ON_RETRY.get()
+            if on_retry is not None:
+                on_retry(delay, error)
             await _async_sleep(delay)
             last_error = error
             retries += 1
@@ -1152,6 +1159,9 @@ class APIClient(BaseClient):
                 # Waiting would pass the deadline: say so now rather than after the wait.
                 raise _deadline_error(request, cast(float, deadline), retries + 1, error)
             _log_retry(request, error, delay, max_retries - retries)
+            on_retry = _ON_RETRY.get()
+            if on_retry is not None:
+                on_retry(delay, error)
             _sleep(delay)
             last_error = error
             retries += 1
