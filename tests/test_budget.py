@@ -144,6 +144,18 @@ def test_a_budget_covers_its_client_and_its_copies_only(env: SandboxEnv) -> None
     assert budget.calls == 1 and budget.spent == 1
 
 
+def test_judge_with_swapped_positions_must_fit_whole(env: SandboxEnv) -> None:
+    sb = env.sandbox
+    with env.client.budget(max_credits=9), pytest.raises(BudgetExceededError) as info:
+        env.call(
+            env.client.judge.create(
+                contestants=MODELS, judge="claude-haiku-4.5", messages=MSG, swap_positions=True
+            )
+        )
+    assert "2 judge calls reserve 10 credits" in info.value.message
+    assert posts(sb) == 0
+
+
 def test_concurrent_tasks_have_their_own_budgets() -> None:
     sb = Sandbox()
 
