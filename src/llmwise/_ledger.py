@@ -13,14 +13,9 @@ readers (`entries()`, the summaries, the exports) work on a snapshot.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import threading
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
-from datetime import datetime, timezone
 from typing import IO, Any, Literal, Optional
 
 __all__ = ["Ledger", "LedgerEntry", "LedgerSummary", "DEFAULT_LEDGER_SIZE", "Outcome"]
@@ -30,10 +25,50 @@ DEFAULT_LEDGER_SIZE = 10_000
 
 Outcome = Literal["ok", "error", "refunded"]
 
+# Plain slotted classes rather than dataclasses, and csv/json/datetime imported when exporting: this
+# module loads with `from llmwise import LLMWise`, and those imports would add ~4 ms to it.
 
-@dataclass(slots=True)
-class LedgerEntry:
+
+class _Record:
+    __slots__ = ()
+    _FIELDS: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a dict."""
+        return {name: getattr(self, name) for name in self._FIELDS}
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a dataclass
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
+        return f"{type(self).__name__}({fields})"
+
+
+class LedgerEntry(_Record):
     """One billable call, as it ended."""
+
+    _FIELDS = (
+        "time",
+        "operation",
+        "models",
+        "model",
+        "request_id",
+        "credits_charged",
+        "credits_remaining",
+        "prompt_tokens",
+        "completion_tokens",
+        "latency",
+        "outcome",
+        "error",
+        "stream",
+        "retries",
+    )
+    __slots__ = _FIELDS
 
     time: float
     """When the call started (seconds since the epoch, as `time.time()`)."""
@@ -59,37 +94,89 @@ class LedgerEntry:
     outcome: Outcome
     """`ok`; `refunded` (the server said it refunded the call); `error` (anything else that failed,
     or a stream closed before its end)."""
-    error: Optional[str] = None
+    error: Optional[str]
     """For failed calls: the error's type and message."""
-    stream: bool = False
+    stream: bool
     """Whether the call was streamed."""
-    retries: int = 0
+    retries: int
     """Retries the transport made before the call succeeded or gave up."""
+
+    def __init__(
+        self,
+        time: float,
+        operation: str,
+        models: tuple[str, ...],
+        model: Optional[str],
+        request_id: Optional[str],
+        credits_charged: Optional[float],
+        credits_remaining: Optional[float],
+        prompt_tokens: Optional[int],
+        completion_tokens: Optional[int],
+        latency: float,
+        outcome: Outcome,
+        error: Optional[str] = None,
+        stream: bool = False,
+        retries: int = 0,
+    ) -> None:
+        self.time = time
+        self.operation = operation
+        self.models = models
+        self.model = model
+        self.request_id = request_id
+        self.credits_charged = credits_charged
+        self.credits_remaining = credits_remaining
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
+        self.latency = latency
+        self.outcome = outcome
+        self.error = error
+        self.stream = stream
+        self.retries = retries
 
     def to_dict(self) -> dict[str, Any]:
         """The entry as JSON-ready values (`time` also as an ISO 8601 string, `time_iso`)."""
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        from datetime import datetime, timezone
+
+        data = super().to_dict()
         data["models"] = list(self.models)
         data["time_iso"] = datetime.fromtimestamp(self.time, timezone.utc).isoformat()
         return data
 
 
-@dataclass(slots=True)
-class LedgerSummary:
+class LedgerSummary(_Record):
     """Totals over a set of ledger entries."""
 
-    calls: int = 0
-    ok: int = 0
-    errors: int = 0
-    refunded: int = 0
-    credits: float = 0
+    _FIELDS = (
+        "calls",
+        "ok",
+        "errors",
+        "refunded",
+        "credits",
+        "unknown_credits",
+        "prompt_tokens",
+        "completion_tokens",
+        "latency",
+    )
+    __slots__ = _FIELDS
+
+    calls: int
+    ok: int
+    errors: int
+    refunded: int
+    credits: float
     """The sum of the known `credits_charged` (for `by_model()`, a share: see there)."""
-    unknown_credits: int = 0
+    unknown_credits: int
     """Calls whose charge is unknown (not in `credits`)."""
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    latency: float = 0.0
+    prompt_tokens: int
+    completion_tokens: int
+    latency: float
     """Seconds, summed over the calls."""
+
+    def __init__(self) -> None:
+        self.calls = self.ok = self.errors = self.refunded = self.unknown_credits = 0
+        self.prompt_tokens = self.completion_tokens = 0
+        self.credits = 0
+        self.latency = 0.0
 
     def _add(self, entry: LedgerEntry, share: float = 1.0) -> None:
         self.calls += 1
@@ -216,6 +303,9 @@ class Ledger:
     def to_csv(self, file: IO[str] | None = None) -> str:
         """The entries as CSV (a header row, then one row per entry; `models` joined by spaces;
         empty cells for unknown values). Written to `file` too when given."""
+        import csv
+        import io
+
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(self._CSV_FIELDS)
@@ -231,6 +321,8 @@ class Ledger:
     def to_json(self, file: IO[str] | None = None, *, indent: int | None = None) -> str:
         """The entries as a JSON array of objects (see `LedgerEntry.to_dict`). Written to `file`
         too when given."""
+        import json
+
         text = json.dumps([entry.to_dict() for entry in self.entries()], indent=indent)
         if file is not None:
             file.write(text)
