@@ -1,4 +1,5 @@
-"""The llmwise tour: chat, streaming, auto routing, failover, typed answers, compare, blend and judge.
+"""The llmwise tour: chat, streaming, auto routing, failover, typed answers, compare, blend and judge;
+then budgets, a fan-out with a progress bar, judge bias controls and the cost ledger.
 
 Runs against the built-in sandbox (a local LLMWise-compatible server on 127.0.0.1), so it needs no
 API key and no network. Point it at the real API with `--real` (reads LLMWISE_API_KEY).
@@ -18,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from llmwise import AsyncLLMWise, LLMWise, ServerStreamError
+from llmwise import AsyncLLMWise, BudgetExceededError, LLMWise, LLMWiseError, ServerStreamError
 from llmwise.types.chat import RouteEvent, TraceEvent
 from llmwise.types.compare import ModelDoneEvent
 from llmwise.types.judge import Verdict
@@ -178,8 +179,68 @@ def multi_model_tour(client: LLMWise, sandbox: object | None) -> None:
     print(f"  winner: {judged.winner}; credits={judged.credits_charged}")
 
 
+def beyond_tour(client: LLMWise, sandbox: object | None) -> None:
+    models = ["gpt-5.2", "claude-sonnet-4.5", "gemini-3-flash"]
+    section("10. Budgets: a call that would pass the budget is refused before it is sent")
+    with client.budget(max_credits=8) as budget:
+        client.chat.create(model="gpt-5.2", messages=ask("Name one caching strategy."))  # reserves 1
+        client.compare.create(models=models[:2], messages=ask("Name one retry strategy."))  # reserves 2
+        client.judge.create(contestants=models, judge="claude-opus-4.6", messages=ask("Best cache?"))  # 5
+        print(f"  spent={budget.spent} remaining={budget.remaining} calls={budget.calls}")
+        try:
+            client.blend.create(models=models[:2], strategy="consensus", messages=ask("Cache or not?"))
+        except BudgetExceededError as err:  # a blend reserves 4: 8 + 4 > 8
+            print(f"  refused: {err.message}")
+
+    section("11. Fan-out: 24 questions, 8 at a time (a progress bar on a terminal)")
+    topics = ["caching", "retries", "backoff", "idempotency", "rate limits", "timeouts"]
+    requests = [
+        {"model": model, "messages": ask(f"One sentence on {topic}.")}
+        for topic in topics
+        for model in ("gpt-5.2", "claude-sonnet-4.5", "gemini-3-flash", "deepseek-v3")
+    ]
+    if sandbox is not None:
+        # Two 429s (a request may be retried twice, so none fails): the whole fan-out pauses for their
+        # Retry-After, not just the requests that got them.
+        sandbox.rate_limit(times=2, retry_after=0.3)  # type: ignore[attr-defined]
+    results = client.chat.create_many(requests, concurrency=8, progress=True)
+    answered = [r for r in results if not isinstance(r, LLMWiseError)]
+    failed = [r for r in results if isinstance(r, LLMWiseError)]
+    if sandbox is not None:
+        limited = len([r for r in sandbox.requests if r.status == 429])  # type: ignore[attr-defined]
+        print(f"  {limited} requests got 429: the whole fan-out paused for the Retry-After, then went on")
+    print(f"  {len(answered)} answered, {len(failed)} failed, in input order:")
+    for request, result in list(zip(requests, results, strict=True))[:3]:
+        text = result.message if isinstance(result, LLMWiseError) else (result.content or "")
+        print(f"  {request['model']:<18} {text[:70]}...")
+
+    section("12. Judge bias controls: both orders, and a panel of judges")
+    swapped = client.judge.create(
+        contestants=models, judge="claude-opus-4.6", messages=ask("Explain jitter."), swap_positions=True
+    )
+    print(
+        f"  winner {swapped.winner}, the same both ways: {swapped.same_winner} "
+        f"({swapped.calls} calls, {swapped.credits_charged} credits)"
+    )
+    panel = client.judge.create(
+        contestants=models, judges=["claude-opus-4.6", "deepseek-v3"], messages=ask("Explain jitter.")
+    )
+    for score in panel.scores:
+        print(f"  #{score.rank} {score.model:<20} mean score {score.score}")
+    print(f"  agreement {panel.agreement:.0%} over {panel.calls} judges" if panel.agreement is not None else "")
+
+    section("13. The cost ledger: every billable call this client made")
+    for operation, summary in client.ledger.by_operation().items():
+        print(
+            f"  {operation:<8} {summary.calls:>3} calls  {summary.credits:>5g} credits  "
+            f"{summary.completion_tokens:>6} tokens  {summary.errors + summary.refunded} failed"
+        )
+    total = client.ledger.total()
+    print(f"  total    {total.calls:>3} calls  {total.credits:>5g} credits   (ledger.to_csv() / to_json())")
+
+
 async def async_tour(client: AsyncLLMWise) -> None:
-    section("10. The same with AsyncLLMWise")
+    section("14. The same with AsyncLLMWise")
     answers = await asyncio.gather(
         *(
             client.chat.create(model=m, messages=ask("One sentence on caching."))
@@ -188,6 +249,12 @@ async def async_tour(client: AsyncLLMWise) -> None:
     )
     for answer in answers:
         print(f"  {answer.model}: {(answer.content or '')[:70]}...")
+    async with client.budget(max_credits=3) as budget:
+        many = await client.chat.create_many(
+            [{"model": "gpt-5.2", "messages": ask(f"Fact {i} about caches.")} for i in range(5)], concurrency=5
+        )
+    print(f"  create_many under a 3-credit budget: {sum(isinstance(r, BudgetExceededError) for r in many)} refused")
+    print(f"  budget: spent={budget.spent} calls={budget.calls}; ledger total {client.ledger.total_credits:g}")
 
 
 def main(argv: list[str]) -> int:
@@ -206,6 +273,7 @@ def main(argv: list[str]) -> int:
         client = stack.enter_context(LLMWise(api_key, base_url=base_url))
         tour(client, sandbox)
         multi_model_tour(client, sandbox)
+        beyond_tour(client, sandbox)
 
         async def run_async() -> None:
             async with AsyncLLMWise(api_key, base_url=base_url) as aclient:

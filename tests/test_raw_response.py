@@ -219,7 +219,7 @@ def test_streaming_response_errors_raise_on_entry(env: SandboxEnv) -> None:
 
 # Methods that send several requests have no single HTTP response to return.
 # Methods that make several requests (a fan-out; a parse with its repair turns): no one response.
-NOT_IN_VIEWS = {"create_many", "parse", "stream_parse"}
+NOT_IN_VIEWS = {"create_many", "iter_many", "parse", "stream_parse"}
 
 
 RESOURCES = [

@@ -17,6 +17,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._base_client import DEFAULT_BASE_URL
+    from ._budget import DEFAULT_RESERVES, Budget
     from ._client import AsyncLLMWise, LLMWise
     from ._exceptions import (
         APIConnectionError,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
+        BudgetExceededError,
         ClientClosedError,
         ConflictError,
         DeadlineExceededError,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
         StructuredOutputError,
         UnprocessableEntityError,
     )
+    from ._ledger import Ledger, LedgerEntry, LedgerSummary
     from ._response import APIResponse, AsyncAPIResponse
     from ._streaming import AsyncStream, Stream
 
@@ -58,6 +61,11 @@ __all__ = [
     "AsyncAPIResponse",
     "Stream",
     "AsyncStream",
+    "Budget",
+    "DEFAULT_RESERVES",
+    "Ledger",
+    "LedgerEntry",
+    "LedgerSummary",
     "LLMWiseError",
     "APIError",
     "APIConnectionError",
@@ -84,6 +92,7 @@ __all__ = [
     "InvalidRequestError",
     "ClientClosedError",
     "ResponseTooLargeError",
+    "BudgetExceededError",
 ]
 
 _LAZY = {
@@ -94,6 +103,11 @@ _LAZY = {
     "AsyncAPIResponse": "._response",
     "Stream": "._streaming",
     "AsyncStream": "._streaming",
+    "Budget": "._budget",
+    "DEFAULT_RESERVES": "._budget",
+    "Ledger": "._ledger",
+    "LedgerEntry": "._ledger",
+    "LedgerSummary": "._ledger",
 }
 
 

@@ -23,6 +23,7 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
@@ -43,11 +44,13 @@ from ._exceptions import (
     make_status_error,
     parse_retry_after,
 )
+from ._meter import start as _start_meter
 from ._response import RESPONSE_CAPTURE, APIResponse, AsyncAPIResponse, ResponseCapture, body_consumed_error
 from ._types import REQUEST_OPTION_KEYS, RequestOptions
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._ledger import Ledger
     from ._streaming import AsyncStream, Stream
 
 __all__ = ["DEFAULT_BASE_URL", "Operation", "APIResponse", "AsyncAPIClient", "APIClient"]
@@ -72,6 +75,10 @@ DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024
 
 log = logging.getLogger("llmwise")
+
+# Set by a fan-out (`chat.create_many`): told of every wait before a retry, so that a 429 pauses
+# the fan-out's other calls too. Called as `hook(delay, error)`.
+_ON_RETRY: ContextVar[Callable[[float, LLMWiseError], None] | None] = ContextVar("llmwise_on_retry", default=None)
 
 # The clock of deadlines (a module global so that tests can drive it, as they do `_sleep`).
 _clock = time.monotonic
@@ -331,7 +338,7 @@ def split_options(kwargs: Mapping[str, Any]) -> tuple[dict[str, Any], RequestOpt
 class Operation(Generic[R]):
     """One API call, described: method, path, query, body, options and how to parse the answer."""
 
-    __slots__ = ("body", "deadline_at", "method", "options", "parse", "path", "query", "stream")
+    __slots__ = ("body", "deadline_at", "method", "options", "parse", "path", "query", "retries", "stream")
 
     def __init__(
         self,
@@ -354,6 +361,8 @@ class Operation(Generic[R]):
         self.deadline_at: float | None = None
         """When the call's deadline passes, on the `_clock()` (`time.monotonic`) scale; set when the
         call starts, None without a deadline. A stream stops reading once it has passed."""
+        self.retries = 0
+        """Retries made so far (set by the transport)."""
 
 
 def parse_json_body(op: Operation[R], response: httpx.Response, strict: bool = False) -> R:
@@ -460,6 +469,16 @@ class BaseClient:
 
     # Whether `_http` is a pool this client made with POOL_HEADERS (not one passed in).
     _pool_headers = False
+
+    # What watches the calls (see `llmwise._meter`); the clients set these in `__init__`.
+    _ledger: Ledger
+    _family: object = None
+    """Whose calls a budget made by this client covers: shared by its `with_options()` copies."""
+    _record: Callable[[Any], None] | None = None
+    """`ledger.record`, or None when the ledger is off."""
+    _tracing = False
+    _tracer_provider: Any = None
+    _trace_content = False
 
     _api_key: _Secret
     base_url: str
@@ -905,11 +924,24 @@ class AsyncAPIClient(BaseClient):
         Under `.with_raw_response` / `.with_streaming_response` (see `llmwise._response`), the
         `AsyncAPIResponse` instead, also put in the capture.
         """
-        capture = RESPONSE_CAPTURE.get()
-        if capture is not None:
-            return cast(R, await self._capture(op, capture))
-        response, _ = await self._send(op, None)
-        return parse_json_body(op, response, self.strict_responses)
+        # Budgets, the ledger and tracing (see `llmwise._meter`); None when nothing watches.
+        meter = _start_meter(self, op)
+        try:
+            capture = RESPONSE_CAPTURE.get()
+            if capture is not None:
+                raw = await self._capture(op, capture)
+                response = raw.http_response
+                result = cast(R, raw)
+            else:
+                response, _ = await self._send(op, None)
+                result = parse_json_body(op, response, self.strict_responses)
+        except BaseException as exc:
+            if meter is not None:
+                meter.failed(exc)
+            raise
+        if meter is not None:
+            meter.ok(result, response)
+        return result
 
     async def _capture(self, op: Operation[R], capture: ResponseCapture) -> AsyncAPIResponse[R]:
         response, retries = await self._send(op, None, read=not capture.streaming)
@@ -926,15 +958,24 @@ class AsyncAPIClient(BaseClient):
         Under `.with_streaming_response` the response is not attached: it goes, unread, to the
         capture, whose `parse()` attaches it.
         """
-        capture = RESPONSE_CAPTURE.get()
-        if capture is None:
-            await self._send(op, stream)
-            return
-        if capture.streaming:
-            response, retries = await self._send(op, None, read=False)
-        else:
-            response, retries = await self._send(op, stream)
-        capture.response = AsyncAPIResponse(response, client=self, retries_taken=retries, stream=stream)
+        # Budgets, the ledger and tracing (see `llmwise._meter`); None when nothing watches.
+        meter = _start_meter(self, op)
+        try:
+            capture = RESPONSE_CAPTURE.get()
+            if capture is None:
+                await self._send(op, stream)
+            else:
+                if capture.streaming:
+                    response, retries = await self._send(op, None, read=False)
+                else:
+                    response, retries = await self._send(op, stream)
+                capture.response = AsyncAPIResponse(response, client=self, retries_taken=retries, stream=stream)
+        except BaseException as exc:
+            if meter is not None:
+                meter.failed(exc)
+            raise
+        if meter is not None:
+            meter.streaming(stream)
 
     async def _read_body(self, response: httpx.Response) -> None:
         """Read the body of a response `_send` left unread, then release it; errors as `_send`'s."""
@@ -1022,9 +1063,13 @@ class AsyncAPIClient(BaseClient):
                 # Waiting would pass the deadline: say so now rather than after the wait.
                 raise _deadline_error(request, cast(float, deadline), retries + 1, error)
             _log_retry(request, error, delay, max_retries - retries)
+            on_retry = _ON_RETRY.get()
+            if on_retry is not None:
+                on_retry(delay, error)
             await _async_sleep(delay)
             last_error = error
             retries += 1
+            op.retries = retries
 
     async def _read(self, response: httpx.Response) -> None:
         # `response.aread()`, stopping at `max_response_bytes` of decoded content: a small gzip
@@ -1091,11 +1136,24 @@ class APIClient(BaseClient):
         Under `.with_raw_response` / `.with_streaming_response` (see `llmwise._response`), the
         `APIResponse` instead, also put in the capture.
         """
-        capture = RESPONSE_CAPTURE.get()
-        if capture is not None:
-            return cast(R, self._capture(op, capture))
-        response, _ = self._send(op, None)
-        return parse_json_body(op, response, self.strict_responses)
+        # Budgets, the ledger and tracing (see `llmwise._meter`); None when nothing watches.
+        meter = _start_meter(self, op)
+        try:
+            capture = RESPONSE_CAPTURE.get()
+            if capture is not None:
+                raw = self._capture(op, capture)
+                response = raw.http_response
+                result = cast(R, raw)
+            else:
+                response, _ = self._send(op, None)
+                result = parse_json_body(op, response, self.strict_responses)
+        except BaseException as exc:
+            if meter is not None:
+                meter.failed(exc)
+            raise
+        if meter is not None:
+            meter.ok(result, response)
+        return result
 
     def _capture(self, op: Operation[R], capture: ResponseCapture) -> APIResponse[R]:
         response, retries = self._send(op, None, read=not capture.streaming)
@@ -1112,15 +1170,24 @@ class APIClient(BaseClient):
         Under `.with_streaming_response` the response is not attached: it goes, unread, to the
         capture, whose `parse()` attaches it.
         """
-        capture = RESPONSE_CAPTURE.get()
-        if capture is None:
-            self._send(op, stream)
-            return
-        if capture.streaming:
-            response, retries = self._send(op, None, read=False)
-        else:
-            response, retries = self._send(op, stream)
-        capture.response = APIResponse(response, client=self, retries_taken=retries, stream=stream)
+        # Budgets, the ledger and tracing (see `llmwise._meter`); None when nothing watches.
+        meter = _start_meter(self, op)
+        try:
+            capture = RESPONSE_CAPTURE.get()
+            if capture is None:
+                self._send(op, stream)
+            else:
+                if capture.streaming:
+                    response, retries = self._send(op, None, read=False)
+                else:
+                    response, retries = self._send(op, stream)
+                capture.response = APIResponse(response, client=self, retries_taken=retries, stream=stream)
+        except BaseException as exc:
+            if meter is not None:
+                meter.failed(exc)
+            raise
+        if meter is not None:
+            meter.streaming(stream)
 
     def _read_body(self, response: httpx.Response) -> None:
         """Read the body of a response `_send` left unread, then release it; errors as `_send`'s."""
@@ -1208,9 +1275,13 @@ class APIClient(BaseClient):
                 # Waiting would pass the deadline: say so now rather than after the wait.
                 raise _deadline_error(request, cast(float, deadline), retries + 1, error)
             _log_retry(request, error, delay, max_retries - retries)
+            on_retry = _ON_RETRY.get()
+            if on_retry is not None:
+                on_retry(delay, error)
             _sleep(delay)
             last_error = error
             retries += 1
+            op.retries = retries
 
     def _read(self, response: httpx.Response) -> None:
         # `response.read()`, stopping at `max_response_bytes` of decoded content: a small gzip

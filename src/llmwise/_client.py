@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ._base_client import APIClient, AsyncAPIClient, BaseClient, normalize_base_url
+from ._budget import Budget
+from ._ledger import DEFAULT_LEDGER_SIZE, Ledger
 from ._legacy import legacy_http_client
 from ._legacy_api import AsyncLegacyMethods, LegacyMethods
 
@@ -66,6 +68,23 @@ def _with_options(
     return new
 
 
+def _init_watchers(
+    client: BaseClient, ledger_size: int, tracing: bool, tracer_provider: Any, trace_content: bool
+) -> None:
+    # What watches the calls: see `llmwise._meter`.
+    ledger = Ledger(ledger_size)
+    client._ledger = ledger
+    client._record = ledger.record if ledger.maxlen else None
+    client._family = object()
+    if not isinstance(tracing, bool):
+        raise TypeError(f"tracing must be a bool, got {type(tracing).__name__}")
+    if not isinstance(trace_content, bool):
+        raise TypeError(f"trace_content must be a bool, got {type(trace_content).__name__}")
+    client._tracing = tracing
+    client._tracer_provider = tracer_provider
+    client._trace_content = trace_content
+
+
 # <async>
 class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
     """Async client of the LLMWise API.
@@ -92,6 +111,12 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         max_response_bytes: the most a response body may weigh once decoded (default 64 MiB): a
             small compressed body can inflate to gigabytes. Past it, `ResponseTooLargeError`.
         max_event_bytes: the most one line or event of a stream may weigh (default 8 MiB).
+        ledger_size: how many billable calls `ledger` keeps (default 10,000; the oldest are dropped
+            beyond it); 0 turns the ledger off.
+        tracing: make OpenTelemetry spans of the calls when the application uses OpenTelemetry
+            (default True; see `llmwise._otel`); False: never.
+        tracer_provider: the OpenTelemetry `TracerProvider` to use instead of the global one.
+        trace_content: also record prompts and answers on the spans (default False: never).
 
     The first four may be positional, in the 0.1 client's order.
     """
@@ -110,6 +135,10 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         deadline: float | None = None,
         max_response_bytes: int | None = None,
         max_event_bytes: int | None = None,
+        ledger_size: int = DEFAULT_LEDGER_SIZE,
+        tracing: bool = True,
+        tracer_provider: Any = None,
+        trace_content: bool = False,
     ) -> None:
         if client is not None:
             api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
@@ -125,7 +154,25 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
         )
+        _init_watchers(self, ledger_size, tracing, tracer_provider, trace_content)
         self._init_http(http_client)
+
+    @property
+    def ledger(self) -> Ledger:
+        """Every billable call this client made (and its `with_options()` copies): credits, tokens,
+        latency, outcome; summaries and CSV/JSON export (see `llmwise.Ledger`)."""
+        return self._ledger
+
+    def budget(self, max_credits: float, *, reserves: Mapping[str, float] | None = None) -> Budget:
+        """A budget for the calls of this client made inside `with` (or `async with`) it.
+
+        A billable call whose mode's reserve (`llmwise.DEFAULT_RESERVES`: chat 1, compare 2, blend
+        4, judge 5 credits; `reserves` overrides some) would take the budget past `max_credits`
+        raises `BudgetExceededError` before anything is sent; each call's `credits_charged` is
+        counted when it ends. Read `budget.spent`, `budget.remaining`, `budget.calls`. The rules
+        are in `llmwise.Budget`.
+        """
+        return Budget(max_credits, reserves=reserves, family=self._family)
 
     def with_options(
         self,
@@ -140,7 +187,8 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         max_response_bytes: int | None = None,
         max_event_bytes: int | None = None,
     ) -> AsyncLLMWise:
-        """A copy of this client with some settings changed, sharing its connection pool.
+        """A copy of this client with some settings changed, sharing its connection pool, ledger
+        and budgets.
 
         `client.with_options(timeout=5, max_retries=0).chat.create(...)` changes one call; a setting
         left None keeps this client's (a per-call `deadline=None` turns the deadline off).
@@ -284,6 +332,12 @@ class LLMWise(APIClient, LegacyMethods):
         max_response_bytes: the most a response body may weigh once decoded (default 64 MiB): a
             small compressed body can inflate to gigabytes. Past it, `ResponseTooLargeError`.
         max_event_bytes: the most one line or event of a stream may weigh (default 8 MiB).
+        ledger_size: how many billable calls `ledger` keeps (default 10,000; the oldest are dropped
+            beyond it); 0 turns the ledger off.
+        tracing: make OpenTelemetry spans of the calls when the application uses OpenTelemetry
+            (default True; see `llmwise._otel`); False: never.
+        tracer_provider: the OpenTelemetry `TracerProvider` to use instead of the global one.
+        trace_content: also record prompts and answers on the spans (default False: never).
 
     The first four may be positional, in the 0.1 client's order.
     """
@@ -302,6 +356,10 @@ class LLMWise(APIClient, LegacyMethods):
         deadline: float | None = None,
         max_response_bytes: int | None = None,
         max_event_bytes: int | None = None,
+        ledger_size: int = DEFAULT_LEDGER_SIZE,
+        tracing: bool = True,
+        tracer_provider: Any = None,
+        trace_content: bool = False,
     ) -> None:
         if client is not None:
             api_key, base_url = legacy_http_client(type(self).__name__, client, http_client, api_key, base_url)
@@ -317,7 +375,25 @@ class LLMWise(APIClient, LegacyMethods):
             max_response_bytes=max_response_bytes,
             max_event_bytes=max_event_bytes,
         )
+        _init_watchers(self, ledger_size, tracing, tracer_provider, trace_content)
         self._init_http(http_client)
+
+    @property
+    def ledger(self) -> Ledger:
+        """Every billable call this client made (and its `with_options()` copies): credits, tokens,
+        latency, outcome; summaries and CSV/JSON export (see `llmwise.Ledger`)."""
+        return self._ledger
+
+    def budget(self, max_credits: float, *, reserves: Mapping[str, float] | None = None) -> Budget:
+        """A budget for the calls of this client made inside `with` (or `with`) it.
+
+        A billable call whose mode's reserve (`llmwise.DEFAULT_RESERVES`: chat 1, compare 2, blend
+        4, judge 5 credits; `reserves` overrides some) would take the budget past `max_credits`
+        raises `BudgetExceededError` before anything is sent; each call's `credits_charged` is
+        counted when it ends. Read `budget.spent`, `budget.remaining`, `budget.calls`. The rules
+        are in `llmwise.Budget`.
+        """
+        return Budget(max_credits, reserves=reserves, family=self._family)
 
     def with_options(
         self,
@@ -332,7 +408,8 @@ class LLMWise(APIClient, LegacyMethods):
         max_response_bytes: int | None = None,
         max_event_bytes: int | None = None,
     ) -> LLMWise:
-        """A copy of this client with some settings changed, sharing its connection pool.
+        """A copy of this client with some settings changed, sharing its connection pool, ledger
+        and budgets.
 
         `client.with_options(timeout=5, max_retries=0).chat.create(...)` changes one call; a setting
         left None keeps this client's (a per-call `deadline=None` turns the deadline off).

@@ -25,6 +25,7 @@ __all__ = [
     "StreamDeadlineExceededError",
     "InvalidRequestError",
     "ClientClosedError",
+    "BudgetExceededError",
     "APIStatusError",
     "BadRequestError",
     "AuthenticationError",
@@ -204,6 +205,21 @@ class InvalidRequestError(LLMWiseError, ValueError):
 class ClientClosedError(LLMWiseError, RuntimeError):
     """A call on a client whose connection pool is closed (after `close()`, a `with` block's end,
     or closing the `http_client` given to it)."""
+
+
+class BudgetExceededError(LLMWiseError):
+    """A call refused by a budget (`client.budget(max_credits=...)`) before anything was sent: its
+    mode's reserve (chat 1, compare 2, blend 4, judge 5 credits by default) would take the budget's
+    spent and held credits past `max_credits`. Never retried; nothing was charged."""
+
+    def __init__(self, message: str, *, budget: Any = None, mode: str = "", reserve: float = 0) -> None:
+        super().__init__(message)
+        self.budget = budget
+        """The `Budget` that refused the call."""
+        self.mode = mode
+        """The refused call's mode: `chat`, `compare`, `blend` or `judge`."""
+        self.reserve = reserve
+        """The credits the call would have reserved."""
 
 
 class APIResponseValidationError(APIError):

@@ -158,7 +158,11 @@ def test_10000_streams_through_one_client(sleeps: list[float]) -> None:
     sandbox.set_model(MODEL, text=ANSWER)
     transport = CountingTransport(sandbox.transport())
     fds_before = fd_count()
-    client = LLMWise(KEY, base_url="http://sandbox", http_client=httpx.Client(transport=transport))
+    # The ledger is bounded by design (it keeps its latest `ledger_size` calls): smaller than the
+    # warm-up here, so that it is full before the growth is measured and must not grow past it.
+    client = LLMWise(
+        KEY, base_url="http://sandbox", http_client=httpx.Client(transport=transport), ledger_size=500
+    )
     total = 10_000
     warm = 600
     ways: Counter[str] = Counter()
@@ -182,6 +186,8 @@ def test_10000_streams_through_one_client(sleeps: list[float]) -> None:
     # No growth: 9,400 more streams leave no more live httpx/llmwise objects than 600 did.
     grown = {name: live_end[name] - live_warm[name] for name in live_end if live_end[name] > live_warm[name]}
     assert sum(grown.values()) <= 20, f"objects accumulating: {grown}"
+    # Every stream was recorded, and the ledger kept only its latest 500.
+    assert len(client.ledger) == 500 and client.ledger.dropped == total - 500
     client.close()
     client._http.close()
     if fds_before is not None:  # in-process: no socket, no file, ever

@@ -362,6 +362,15 @@ class _StreamBase(Generic[EventT]):
 
     response: httpx.Response | None
     _state: StreamState[EventT]
+    # Set by the transport when something watches the call (budgets, the ledger, tracing: see
+    # `llmwise._meter`): told once how the stream ended, with the error that ended it, if any.
+    _on_end: Callable[[Any, BaseException | None], None] | None = None
+
+    def _ended(self, error: BaseException | None) -> None:
+        on_end = self._on_end
+        if on_end is not None:
+            self._on_end = None
+            on_end(self, error)
 
     @property
     def text(self) -> str:
@@ -621,7 +630,9 @@ class AsyncStream(_StreamBase[EventT]):
                 if state.done_seen and not state.eof:
                     await self._finish()
                 yield item
-        except ServerStreamError:
+        except ServerStreamError as exc:
+            # Told first: finishing closes the stream, which reports a normal end otherwise.
+            self._ended(exc)
             # The server's error ends the stream as `done` would.
             if not self._state.eof:
                 await self._finish()
@@ -629,6 +640,12 @@ class AsyncStream(_StreamBase[EventT]):
         except ReferenceError:
             # `__anext__`'s generator, kept by the caller after dropping the stream it reads.
             raise IncompleteStreamError("The stream was dropped while it was being read.") from None
+        except BaseException as exc:
+            try:
+                self._ended(exc)
+            except ReferenceError:
+                pass  # the stream was dropped (its generator is being closed): nobody to tell
+            raise
         finally:
             try:
                 await self.aclose()
@@ -684,6 +701,7 @@ class AsyncStream(_StreamBase[EventT]):
         self._closed = True
         if self.response is not None and not self.response.is_closed:
             await self.response.aclose()
+        self._ended(None)
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -793,7 +811,9 @@ class Stream(_StreamBase[EventT]):
                 if state.done_seen and not state.eof:
                     self._finish()
                 yield item
-        except ServerStreamError:
+        except ServerStreamError as exc:
+            # Told first: finishing closes the stream, which reports a normal end otherwise.
+            self._ended(exc)
             # The server's error ends the stream as `done` would.
             if not self._state.eof:
                 self._finish()
@@ -801,6 +821,12 @@ class Stream(_StreamBase[EventT]):
         except ReferenceError:
             # `__next__`'s generator, kept by the caller after dropping the stream it reads.
             raise IncompleteStreamError("The stream was dropped while it was being read.") from None
+        except BaseException as exc:
+            try:
+                self._ended(exc)
+            except ReferenceError:
+                pass  # the stream was dropped (its generator is being closed): nobody to tell
+            raise
         finally:
             try:
                 self.close()
@@ -856,6 +882,7 @@ class Stream(_StreamBase[EventT]):
         self._closed = True
         if self.response is not None and not self.response.is_closed:
             self.response.close()
+        self._ended(None)
 
     def __enter__(self) -> Self:
         self.start()

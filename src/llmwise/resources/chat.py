@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from functools import cached_property
 from typing import Any, Final, Literal, TypeVar, overload
 
 from typing_extensions import Unpack
 
 from .._base_client import Operation, split_options
+from .._exceptions import LLMWiseError
+from .._fanout import DEFAULT_CONCURRENCY, AsyncFanOut, FanOut
 from .._legacy_api import AsyncChatCallable, ChatCallable
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
@@ -103,6 +106,36 @@ class AsyncChat(AsyncAPIResource, AsyncChatCallable):
         op = _chat_operation(dict(kwargs), stream=True, where="chat.stream")
         return AsyncChatStream(self._client, op)
 
+    async def create_many(
+        self,
+        requests: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: bool = False,
+    ) -> list[ChatCompletion | LLMWiseError]:
+        """Send many chat requests, at most `concurrency` at a time; the results in input order.
+
+        Each request is a dict of `create()` keyword arguments (not `stream`). A result is the
+        `ChatCompletion`, or the `LLMWiseError` that request ended with: one failure never stops the
+        others. The requests are checked before any is sent (a bad argument raises `TypeError`). A
+        429 pauses the whole fan-out for its `Retry-After`, not only the request that got it; an
+        active `client.budget()` covers every call. `progress=True` draws a progress bar on stderr
+        when it is a terminal. Details: `llmwise._fanout`.
+        """
+        return await AsyncFanOut(self, requests, concurrency, progress, "chat.create_many").collect()
+
+    def iter_many(
+        self,
+        requests: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: bool = False,
+    ) -> AsyncIterator[tuple[int, ChatCompletion | LLMWiseError]]:
+        """`create_many()` as the requests complete: `async for index, result in ...`, where `index`
+        is the request's position in `requests`. Leaving the loop early sends no further request.
+        """
+        return AsyncFanOut(self, requests, concurrency, progress, "chat.iter_many").results()
+
     async def parse(
         self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[ChatCreateArgs]
     ) -> ParsedChatCompletion[T]:
@@ -136,6 +169,7 @@ class AsyncChat(AsyncAPIResource, AsyncChatCallable):
         formatted = output_format(response_format)
         repairs = check_max_repairs(max_repairs)
         return AsyncStructuredCalls(self._client).stream(formatted, dict(kwargs), repairs)
+
 
 class AsyncChatWithRawResponse(ResourceView):
     """`client.chat.with_raw_response`: the methods of `client.chat`, returning the HTTP response."""
@@ -206,6 +240,36 @@ class Chat(APIResource, ChatCallable):
         op = _chat_operation(dict(kwargs), stream=True, where="chat.stream")
         return ChatStream(self._client, op)
 
+    def create_many(
+        self,
+        requests: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: bool = False,
+    ) -> list[ChatCompletion | LLMWiseError]:
+        """Send many chat requests, at most `concurrency` at a time; the results in input order.
+
+        Each request is a dict of `create()` keyword arguments (not `stream`). A result is the
+        `ChatCompletion`, or the `LLMWiseError` that request ended with: one failure never stops the
+        others. The requests are checked before any is sent (a bad argument raises `TypeError`). A
+        429 pauses the whole fan-out for its `Retry-After`, not only the request that got it; an
+        active `client.budget()` covers every call. `progress=True` draws a progress bar on stderr
+        when it is a terminal. Details: `llmwise._fanout`.
+        """
+        return FanOut(self, requests, concurrency, progress, "chat.create_many").collect()
+
+    def iter_many(
+        self,
+        requests: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        progress: bool = False,
+    ) -> Iterator[tuple[int, ChatCompletion | LLMWiseError]]:
+        """`create_many()` as the requests complete: `for index, result in ...`, where `index`
+        is the request's position in `requests`. Leaving the loop early sends no further request.
+        """
+        return FanOut(self, requests, concurrency, progress, "chat.iter_many").results()
+
     def parse(
         self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[ChatCreateArgs]
     ) -> ParsedChatCompletion[T]:
@@ -239,6 +303,7 @@ class Chat(APIResource, ChatCallable):
         formatted = output_format(response_format)
         repairs = check_max_repairs(max_repairs)
         return StructuredCalls(self._client).stream(formatted, dict(kwargs), repairs)
+
 
 class ChatWithRawResponse(ResourceView):
     """`client.chat.with_raw_response`: the methods of `client.chat`, returning the HTTP response."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any, Final, Literal, overload
 
-from typing_extensions import Unpack
+from typing_extensions import Required, Unpack
 
 from .._base_client import Operation
+from .._budget import precheck
+from .._judging import aggregate, plan_runs
 from .._legacy_api import AsyncJudgeCallable, JudgeCallable
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
@@ -18,14 +20,22 @@ from .._response import (
 )
 from .._streaming.judge import AsyncJudgeStream, JudgeStream
 from .._types import RequestOptions
-from ..types.judge import JudgeCreateParams, JudgeResult
+from ..types._multi import MultiModelParams
+from ..types.judge import AggregatedJudgeResult, JudgeCreateParams, JudgeResult
 from ._multi import multi_model_operation
 
-__all__ = ["Judge", "AsyncJudge", "JudgeStream", "AsyncJudgeStream", "JudgeCreateArgs"]
+__all__ = ["Judge", "AsyncJudge", "JudgeStream", "AsyncJudgeStream", "JudgeCreateArgs", "JudgePanelArgs"]
 
 
 class JudgeCreateArgs(JudgeCreateParams, RequestOptions, total=False):
     """Keyword arguments of `judge.create()` / `judge.stream()`: the body fields plus request options."""
+
+
+class JudgePanelArgs(MultiModelParams, RequestOptions, total=False):
+    """Keyword arguments of `judge.create(judges=[...])`: those of `JudgeCreateArgs` but `judge`."""
+
+    contestants: Required[list[str]]
+    criteria: list[str]
 
 
 def _operation(kwargs: dict[str, Any], *, stream: bool, where: str) -> Operation[JudgeResult]:
@@ -52,12 +62,44 @@ class AsyncJudge(AsyncAPIResource, AsyncJudgeCallable):
         return AsyncJudgeWithStreamingResponse(self)
 
     @overload
-    async def create(self, *, stream: Literal[False] = False, **kwargs: Unpack[JudgeCreateArgs]) -> JudgeResult: ...
+    async def create(
+        self,
+        *,
+        stream: Literal[False] = False,
+        swap_positions: Literal[False] = False,
+        judges: None = None,
+        **kwargs: Unpack[JudgeCreateArgs],
+    ) -> JudgeResult: ...
     @overload
     async def create(self, *, stream: Literal[True], **kwargs: Unpack[JudgeCreateArgs]) -> AsyncJudgeStream: ...
     @overload
+    async def create(
+        self,
+        *,
+        swap_positions: Literal[True],
+        stream: Literal[False] = False,
+        judges: None = None,
+        **kwargs: Unpack[JudgeCreateArgs],
+    ) -> AggregatedJudgeResult: ...
+    @overload
+    async def create(
+        self,
+        *,
+        judges: list[str],
+        swap_positions: bool = False,
+        stream: Literal[False] = False,
+        **kwargs: Unpack[JudgePanelArgs],
+    ) -> AggregatedJudgeResult: ...
+    @overload
     async def create(self, *, stream: bool, **kwargs: Unpack[JudgeCreateArgs]) -> JudgeResult | AsyncJudgeStream: ...
-    async def create(self, *, stream: bool = False, **kwargs: Unpack[JudgeCreateArgs]) -> JudgeResult | AsyncJudgeStream:
+    async def create(
+        self,
+        *,
+        stream: bool = False,
+        swap_positions: bool = False,
+        judges: list[str] | None = None,
+        **kwargs: Any,
+    ) -> JudgeResult | AsyncJudgeStream:
         """Judge answers (`POST /judge`); costs 5 credits, refunded when the judging fails.
 
         Args:
@@ -66,12 +108,33 @@ class AsyncJudge(AsyncAPIResource, AsyncJudgeCallable):
             messages: The conversation, e.g. `[{"role": "user", "content": "Hi"}]`.
             criteria: What the judge weighs, e.g. `["accuracy", "brevity"]`.
             stream: True returns an `AsyncJudgeStream` of typed events instead of the finished result.
+            swap_positions: judge twice, the second time with the contestants in reverse order
+                (judges favour the first position), and return one `AggregatedJudgeResult`.
+            judges: instead of `judge`, two or more judging models (a panel; judges favour their own
+                family): each judges (twice with `swap_positions`), and one `AggregatedJudgeResult`
+                comes back.
             temperature: 0 to 2. max_tokens: 1 to 128000.
             semantic_memory, semantic_top_k, semantic_min_score: cross-session recall.
             conversation_id: attach the exchange to a conversation.
             extra_headers, extra_query, extra_body, timeout, max_retries, idempotency_key: per-call
                 request options.
+
+        With `swap_positions` or `judges`, the calls are made one after another, each billed (and
+        counted by budgets and the ledger) as a judge call; all of them are checked first, and an
+        active budget must have room for all of them before the first is sent. The aggregate's
+        scores are each contestant's mean score; ties go to the better mean rank, then to the
+        contestant more calls named the winner, then to request order (`llmwise._judging` has the
+        exact rules). `runs` keeps every call's own verdict, `same_winner` says whether they agreed,
+        `calls` and `credits_charged` what was run and what it cost. They do not stream.
         """
+        if swap_positions is not False or judges is not None:
+            if stream:
+                raise TypeError("judge.create(): swap_positions and judges cannot be combined with stream=True")
+            plans = plan_runs(dict(kwargs), swap_positions=swap_positions, judges=judges, where="judge.create")
+            operations = [_operation(plan.kwargs, stream=False, where="judge.create") for plan in plans]
+            precheck(self._client._family, "judge", len(operations))
+            results = [await self._client.request(op) for op in operations]
+            return aggregate(plans, results, swap_positions=swap_positions)
         if stream:
             return await self.stream(**kwargs).start()
         return await self._client.request(_operation(dict(kwargs), stream=False, where="judge.create"))
@@ -120,12 +183,44 @@ class Judge(APIResource, JudgeCallable):
         return JudgeWithStreamingResponse(self)
 
     @overload
-    def create(self, *, stream: Literal[False] = False, **kwargs: Unpack[JudgeCreateArgs]) -> JudgeResult: ...
+    def create(
+        self,
+        *,
+        stream: Literal[False] = False,
+        swap_positions: Literal[False] = False,
+        judges: None = None,
+        **kwargs: Unpack[JudgeCreateArgs],
+    ) -> JudgeResult: ...
     @overload
     def create(self, *, stream: Literal[True], **kwargs: Unpack[JudgeCreateArgs]) -> JudgeStream: ...
     @overload
+    def create(
+        self,
+        *,
+        swap_positions: Literal[True],
+        stream: Literal[False] = False,
+        judges: None = None,
+        **kwargs: Unpack[JudgeCreateArgs],
+    ) -> AggregatedJudgeResult: ...
+    @overload
+    def create(
+        self,
+        *,
+        judges: list[str],
+        swap_positions: bool = False,
+        stream: Literal[False] = False,
+        **kwargs: Unpack[JudgePanelArgs],
+    ) -> AggregatedJudgeResult: ...
+    @overload
     def create(self, *, stream: bool, **kwargs: Unpack[JudgeCreateArgs]) -> JudgeResult | JudgeStream: ...
-    def create(self, *, stream: bool = False, **kwargs: Unpack[JudgeCreateArgs]) -> JudgeResult | JudgeStream:
+    def create(
+        self,
+        *,
+        stream: bool = False,
+        swap_positions: bool = False,
+        judges: list[str] | None = None,
+        **kwargs: Any,
+    ) -> JudgeResult | JudgeStream:
         """Judge answers (`POST /judge`); costs 5 credits, refunded when the judging fails.
 
         Args:
@@ -134,12 +229,33 @@ class Judge(APIResource, JudgeCallable):
             messages: The conversation, e.g. `[{"role": "user", "content": "Hi"}]`.
             criteria: What the judge weighs, e.g. `["accuracy", "brevity"]`.
             stream: True returns an `JudgeStream` of typed events instead of the finished result.
+            swap_positions: judge twice, the second time with the contestants in reverse order
+                (judges favour the first position), and return one `AggregatedJudgeResult`.
+            judges: instead of `judge`, two or more judging models (a panel; judges favour their own
+                family): each judges (twice with `swap_positions`), and one `AggregatedJudgeResult`
+                comes back.
             temperature: 0 to 2. max_tokens: 1 to 128000.
             semantic_memory, semantic_top_k, semantic_min_score: cross-session recall.
             conversation_id: attach the exchange to a conversation.
             extra_headers, extra_query, extra_body, timeout, max_retries, idempotency_key: per-call
                 request options.
+
+        With `swap_positions` or `judges`, the calls are made one after another, each billed (and
+        counted by budgets and the ledger) as a judge call; all of them are checked first, and an
+        active budget must have room for all of them before the first is sent. The aggregate's
+        scores are each contestant's mean score; ties go to the better mean rank, then to the
+        contestant more calls named the winner, then to request order (`llmwise._judging` has the
+        exact rules). `runs` keeps every call's own verdict, `same_winner` says whether they agreed,
+        `calls` and `credits_charged` what was run and what it cost. They do not stream.
         """
+        if swap_positions is not False or judges is not None:
+            if stream:
+                raise TypeError("judge.create(): swap_positions and judges cannot be combined with stream=True")
+            plans = plan_runs(dict(kwargs), swap_positions=swap_positions, judges=judges, where="judge.create")
+            operations = [_operation(plan.kwargs, stream=False, where="judge.create") for plan in plans]
+            precheck(self._client._family, "judge", len(operations))
+            results = [self._client.request(op) for op in operations]
+            return aggregate(plans, results, swap_positions=swap_positions)
         if stream:
             return self.stream(**kwargs).start()
         return self._client.request(_operation(dict(kwargs), stream=False, where="judge.create"))

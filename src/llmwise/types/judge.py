@@ -33,6 +33,8 @@ __all__ = [
     "WinnerResponse",
     "ModelResponse",
     "JudgeResult",
+    "JudgeRun",
+    "AggregatedJudgeResult",
     "ModelChunkEvent",
     "ModelDoneEvent",
     "ModelErrorEvent",
@@ -172,6 +174,56 @@ class JudgeResult(BaseModel):
     def by_model(self) -> dict[str, ModelResponse]:
         """The contestants' answers keyed by model id (answers sent in another shape are left out)."""
         return by_model(self.contestants)
+
+
+class JudgeRun(BaseModel):
+    """One judge call of an `AggregatedJudgeResult`."""
+
+    judge: Optional[str] = None
+    """The judging model of this call."""
+    contestants: list[str] = []
+    """The contestants in the order this call sent them."""
+    swapped: bool = False
+    """Whether this call had the contestants in reverse order (`swap_positions=True`)."""
+    result: JudgeResult
+    """What the server answered."""
+
+    @property
+    def verdict(self) -> Union[Verdict, str, None]:
+        """This call's verdict (a `Verdict`, or the judge's text when the server sent a string)."""
+        return self.result.verdict
+
+
+class AggregatedJudgeResult(JudgeResult):
+    """One verdict made of several judge calls: `judge.create(swap_positions=True)` (the judge runs
+    twice, the second time with the contestants in reverse order) and/or `judges=[...]` (a panel:
+    each judge runs; with `swap_positions` too, each runs twice).
+
+    `verdict` is the aggregate (how it is made: `llmwise.resources.judge.Judge.create`): `scores`,
+    `ranking` and `winner` read it as for a single call. `runs` keeps every call with its own
+    verdict; `calls` says how many there were and `credits_charged` what they cost together
+    (`credits_remaining` is the balance after the last). `contestants` and `winner_response` are
+    those of the first call (each call has the contestants answer anew).
+    """
+
+    runs: list[JudgeRun] = []
+    """Every judge call, in the order made."""
+    calls: int = 0
+    """How many judge calls the server ran."""
+    judges: list[str] = []
+    """The judging models (one, unless a panel)."""
+    swap_positions: bool = False
+    """Whether each judge also ran with the contestants in reverse order."""
+    same_winner: Optional[bool] = None
+    """Whether every call named the same winner (for `swap_positions`: the same both ways). None
+    when a call named no winner."""
+    agreement: Optional[float] = None
+    """The share of calls whose winner is the aggregate winner (1.0: unanimous)."""
+
+    @property
+    def verdicts(self) -> list[Union[Verdict, str, None]]:
+        """Every call's own verdict, in the order made."""
+        return [run.result.verdict for run in self.runs]
 
 
 class VerdictEvent(Verdict, StreamEventBase):
