@@ -185,3 +185,19 @@ def test_thread_safe() -> None:
     for thread in threads:
         thread.join()
     assert len(ledger) == 1000 and ledger.dropped == 7000
+
+
+def test_a_stream_dropped_unfinished_is_still_recorded() -> None:
+    import gc
+
+    sb = Sandbox()
+    client = LLMWise(KEY, base_url="http://sandbox", http_client=httpx.Client(transport=sb.transport()))
+    stream = client.chat.stream(model="gpt-5.2", messages=[{"role": "user", "content": "Hi"}])
+    next(stream)  # the first event; then the caller walks away
+    assert client.ledger.entries() == []
+    del stream
+    gc.collect()
+    (entry,) = client.ledger.entries()
+    assert entry.operation == "chat" and entry.stream and entry.outcome == "error"
+    assert entry.error is not None and "dropped" in entry.error
+    client.close()

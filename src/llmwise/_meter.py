@@ -14,6 +14,7 @@ nothing watches costs one dictionary look-up, one context-variable read and one 
 from __future__ import annotations
 
 import time
+import weakref
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import _otel
@@ -171,7 +172,7 @@ def _describe(error: BaseException) -> str:
 class Meter:
     """One observed call, from before it is sent to its end."""
 
-    __slots__ = ("client", "held", "mode", "op", "span", "started", "token", "wall")
+    __slots__ = ("client", "ended", "held", "mode", "op", "span", "started", "token", "wall")
 
     def __init__(
         self, client: BaseClient, op: Operation[Any], mode: Optional[str], held: tuple[Any, ...], tracer: Any = None
@@ -184,6 +185,7 @@ class Meter:
         self.started = time.monotonic()
         self.span: Any = None
         self.token: Any = None
+        self.ended = False
         if tracer is not None:
             try:
                 self.span, self.token = _otel.start_span(tracer, client, op, mode)
@@ -240,6 +242,15 @@ class Meter:
         if self.span is not None:
             _otel.first_event(self.span, time.monotonic() - self.started)
         stream._on_end = self._ended
+        # A stream dropped unfinished is collected without ending: record it then (the finalizer
+        # holds the meter, not the stream).
+        weakref.finalize(stream, self._dropped)
+
+    def _dropped(self) -> None:
+        if not self.ended:
+            from ._exceptions import IncompleteStreamError
+
+            self.failed(IncompleteStreamError("The stream was dropped before it ended."))
 
     def _ended(self, stream: Any, error: BaseException | None) -> None:
         state = stream._state
@@ -267,6 +278,9 @@ class Meter:
         self.failed(error, stream)
 
     def _end(self, outcome: Outcome, facts: Optional[_Facts], error: BaseException | None, status: Any) -> None:
+        if self.ended:
+            return
+        self.ended = True
         latency = time.monotonic() - self.started
         charged = facts.credits_charged if facts is not None else None
         if self.held:
