@@ -175,3 +175,11 @@ def test_a_verdict_sent_as_text_counts_only_its_winner() -> None:
     assert result.ranking == ["a", "b", "c"] and [s.score for s in result.scores] == [6.0, 4.0, None]
     assert result.same_winner is False and result.agreement == 0.5
     assert isinstance(result.verdict, Verdict) and result.credits_charged == 5  # the unknown charge is left out
+
+
+def test_several_calls_have_no_raw_response_and_nothing_is_sent(env: SandboxEnv) -> None:
+    several: list[dict[str, Any]] = [{"swap_positions": True, "judge": JUDGE}, {"judges": [JUDGE, "deepseek-v3"]}]
+    for kwargs in several:
+        with pytest.raises(TypeError, match="no raw response"):
+            env.call(env.client.judge.with_raw_response.create(contestants=CONTESTANTS, messages=MSG, **kwargs))
+    assert judge_posts(env) == []

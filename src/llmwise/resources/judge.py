@@ -13,6 +13,7 @@ from .._judging import aggregate, plan_runs
 from .._legacy_api import AsyncJudgeCallable, JudgeCallable
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
+    RESPONSE_CAPTURE,
     async_to_raw_response_wrapper,
     async_to_streamed_response_wrapper,
     to_raw_response_wrapper,
@@ -130,6 +131,12 @@ class AsyncJudge(AsyncAPIResource, AsyncJudgeCallable):
         if swap_positions is not False or judges is not None:
             if stream:
                 raise TypeError("judge.create(): swap_positions and judges cannot be combined with stream=True")
+            if RESPONSE_CAPTURE.get() is not None:
+                # Before anything is sent (and billed): several calls have no one raw response.
+                raise TypeError(
+                    "judge.create(): swap_positions and judges make several calls: they have no raw "
+                    "response (call it without with_raw_response / with_streaming_response)"
+                )
             plans = plan_runs(dict(kwargs), swap_positions=swap_positions, judges=judges, where="judge.create")
             operations = [_operation(plan.kwargs, stream=False, where="judge.create") for plan in plans]
             precheck(self._client._family, "judge", len(operations))
@@ -251,6 +258,12 @@ class Judge(APIResource, JudgeCallable):
         if swap_positions is not False or judges is not None:
             if stream:
                 raise TypeError("judge.create(): swap_positions and judges cannot be combined with stream=True")
+            if RESPONSE_CAPTURE.get() is not None:
+                # Before anything is sent (and billed): several calls have no one raw response.
+                raise TypeError(
+                    "judge.create(): swap_positions and judges make several calls: they have no raw "
+                    "response (call it without with_raw_response / with_streaming_response)"
+                )
             plans = plan_runs(dict(kwargs), swap_positions=swap_positions, judges=judges, where="judge.create")
             operations = [_operation(plan.kwargs, stream=False, where="judge.create") for plan in plans]
             precheck(self._client._family, "judge", len(operations))
