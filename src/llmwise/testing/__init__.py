@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._clients import Transport, async_sandbox_client, sandbox_client
     from ._requests import SentRequest
-    from ._scenario import ModelScript, Reply, Scenario
+    from ._scenario import Breaker, ModelScript, Reply, Scenario
 
 __all__ = [
+    "Breaker",
     "ModelScript",
     "Reply",
     "Scenario",
@@ -31,6 +32,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Breaker": "._scenario",
     "ModelScript": "._scenario",
     "Reply": "._scenario",
     "Scenario": "._scenario",
