@@ -27,7 +27,7 @@ pytest_plugins = ["multi_fixtures"]
 A, B, C = MODELS
 
 # strategy -> (extra arguments, models, expected source labels with their model_text variant)
-STRATEGIES: dict[str, tuple[dict[str, Any], list[str], dict[str, tuple[str, dict[str, int]]]]] = {
+STRATEGIES: dict[str, tuple[dict[str, Any], list[str], dict[str, tuple[str, dict[str, Any]]]]] = {
     name: ({}, [A, B, C], {m: (m, {}) for m in (A, B, C)}) for name in ("consensus", "council", "best_of", "chain")
 }
 STRATEGIES["moa"] = (
@@ -36,6 +36,31 @@ STRATEGIES["moa"] = (
     {f"{m}#layer{k}": (m, {"layer": k}) for k in (1, 2, 3) for m in (A, B)},
 )
 STRATEGIES["self_moa"] = ({"samples": 4}, [C], {f"{C}#sample{i}": (C, {"sample": i}) for i in range(1, 5)})
+
+
+# What each strategy's request is charged once settled (sandbox._billing): the tokens of every
+# run, 100 a credit; moa's later layers read the earlier ones, so their prompts are long.
+SETTLED = {"consensus": 4, "council": 4, "best_of": 4, "chain": 5, "moa": 10, "self_moa": 4}
+
+
+def expected_texts(sb: Sandbox, strategy: str, expected: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, str]:
+    """The source texts, in run order: a chain step reads the step before, a moa layer the layer before."""
+    texts: dict[str, str] = {}
+    previous: tuple[str, str] | None = None
+    layers: dict[int, list[tuple[str, str]]] = {}
+    for label, (model, variant) in expected.items():
+        layer = variant.get("layer")
+        if strategy == "chain" and previous is not None:
+            text = sb.model_text(model, MSG, reading=[previous])
+        elif layer is not None and layer > 1:
+            text = sb.model_text(model, MSG, layer=layer, reading=layers[layer - 1])
+        else:
+            text = sb.model_text(model, MSG, **variant)
+        texts[label] = text
+        previous = (model, text)
+        if layer is not None:
+            layers.setdefault(layer, []).append((model, text))
+    return texts
 
 
 def blend(env: Env, **kwargs: Any) -> Any:
@@ -52,10 +77,11 @@ def test_each_strategy_streams_sources_then_synthesis(server_env: Env, strategy:
     assert out.error is None
     views = out.stream.models
     assert sorted(views) == sorted(expected)
+    texts = expected_texts(sb, strategy, expected)
     for label, (model, variant) in expected.items():
         view = views[label]
         assert view.model == model and view.done and view.status == "ok"
-        assert view.text == sb.model_text(model, MSG, **variant)
+        assert view.text == texts[label]
         assert view.layer == variant.get("layer") and view.sample == variant.get("sample")
     phases = {e.phase for e in out.events if isinstance(e, BlendChunkEvent) and not e.is_synthesis}
     assert phases == {"moa": {"layer"}, "self_moa": {"sample"}}.get(strategy, {"gather"})
@@ -76,7 +102,8 @@ def test_each_strategy_streams_sources_then_synthesis(server_env: Env, strategy:
     assert result.sources is not None and [s.label for s in result.sources] == list(expected)
     assert all(result.by_label[label].content == views[label].text for label in expected)
     assert result.finish_reason == "stop"
-    assert result.credits_charged == 4 and sb.credits == 996
+    # Settled against the tokens of every run (sandbox._billing): above or below the 4 reserved.
+    assert result.credits_charged == SETTLED[strategy] and sb.credits == 1000 - SETTLED[strategy]
 
     plain = server_env.create("blend", models=models, messages=MSG, strategy=strategy, **extra)
     assert isinstance(plain, BlendResult)
@@ -86,7 +113,7 @@ def test_each_strategy_streams_sources_then_synthesis(server_env: Env, strategy:
         (s.label, s.content, s.status) for s in result.sources
     ]
     assert (plain.layers, plain.candidates, plain.synthesizer) == (result.layers, result.candidates, result.synthesizer)
-    assert plain.credits_charged == 4 and sb.credits == 992
+    assert plain.credits_charged == SETTLED[strategy] and sb.credits == 1000 - 2 * SETTLED[strategy]
 
 
 def test_text_stream_is_the_synthesis(server_env: Env) -> None:
@@ -109,7 +136,7 @@ def test_a_failing_source_is_yielded_and_left_out(server_env: Env) -> None:
     assert [(e.model, e.status_code, e.phase) for e in failures] == [(B, 503, "gather")]
     assert out.stream.models[B].status == "error"
     assert out.result.by_label[B].status == "error" and out.result.by_label[B].status_code == 503
-    assert out.result.content and out.result.credits_charged == 4 and sb.credits == 996
+    assert out.result.content and out.result.credits_charged == 3 and sb.credits == 997
 
 
 def test_moa_drops_a_failed_source_from_later_layers(server_env: Env) -> None:
@@ -185,7 +212,7 @@ def test_in_process_self_moa(local_env: Env) -> None:
     assert sb.requests[0].json == {
         "models": [A], "messages": MSG, "strategy": "self_moa", "samples": 2, "max_tokens": 4, "stream": True
     }
-    assert sb.credits == 992
+    assert sb.credits == 998  # two blends of 4-token answers, each settled at 1 of its 4 reserved
 
 
 def test_parser_and_labels() -> None:

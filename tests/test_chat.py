@@ -112,6 +112,8 @@ def test_failover(env: SandboxEnv) -> None:
     assert final.content == model_text("gpt-5.2", MSG)
     assert final.resolved_model == "gpt-5.2" and final.final_model == "gpt-5.2"
     assert final.attempts is not None and final.attempts[0].status_code == 429
+    # Without a strategy: `rate-limit` would now try the rate-limited primary last (sandbox._mesh).
+    routing = {"fallback": ["gpt-5.2", "gemini-3-flash"]}
     plain = env.call(env.client.chat.create(model="claude-sonnet-4.5", messages=MSG, routing=routing))
     assert plain.content == final.content and plain.attempts is not None and len(plain.attempts) == 2
 

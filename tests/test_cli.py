@@ -208,7 +208,7 @@ def test_compare_prints_one_block_per_model_when_not_a_terminal(cli: Cli) -> Non
     assert any(re.fullmatch(r"== claude-sonnet-4\.5 failed \(429: .+\) ==", line) for line in lines)
     longest = max(texts, key=lambda m: len(texts[m]))
     assert lines[-1] == f"fastest: gpt-5.2, longest: {longest}"
-    assert stderr_lines(proc) == ["-- 2 credits charged, 998 left"]
+    assert stderr_lines(proc) == ["-- 1 credit charged, 999 left"]  # 2 reserved, settled at 1
 
 
 def test_side_by_side_layout() -> None:
@@ -257,7 +257,7 @@ def test_compare_side_by_side_in_a_terminal(cli: Cli) -> None:
     os.close(slave)
     output = read_pty(master)
     assert proc.wait(timeout=30) == 0
-    assert proc.stderr is not None and proc.stderr.read() == b"-- 2 credits charged, 998 left\n"
+    assert proc.stderr is not None and proc.stderr.read() == b"-- 1 credit charged, 999 left\n"
     assert "\x1b[" in output  # redrawn in place while streaming
     lines = ANSI.sub("", output).replace("\r", "").splitlines()
     assert all(cell_width(line) <= 100 for line in lines)
@@ -290,7 +290,7 @@ def test_blend_streams_the_synthesis_and_reports_sources(cli: Cli) -> None:
         f"ok {m}#layer{k}" for m in ("gpt-5.2", "claude-sonnet-4.5") for k in (1, 2)
     }
     assert "-> synthesizing with gemini-3-flash" in lines
-    assert lines[-1] == "-- moa by gemini-3-flash, 4 credits charged, 996 left"
+    assert lines[-1] == "-- moa by gemini-3-flash, 6 credits charged, 994 left"  # settled above the 4 reserved
 
 
 def test_judge_prints_a_table_ranked_best_first(cli: Cli) -> None:
@@ -309,7 +309,7 @@ def test_judge_prints_a_table_ranked_best_first(cli: Cli) -> None:
     assert [r[0] for r in rows] == ["1", "2", "3"]
     assert [(r[1], float(r[2])) for r in rows] == [(s.model, s.score) for s in verdict.scores]
     assert f"winner: {verdict.winner}" in lines
-    assert stderr_lines(proc)[-1] == "-- judged by gemini-3-flash, 5 credits charged, 995 left"
+    assert stderr_lines(proc)[-1] == "-- judged by gemini-3-flash, 3 credits charged, 997 left"  # 5 reserved
 
 
 # --- account -------------------------------------------------------------------------------------

@@ -60,7 +60,8 @@ def test_stream_contestants_then_verdict(server_env: Env) -> None:
     assert result.contestants is not None and [c.model for c in result.contestants] == MODELS
     assert result.by_model[B].content == views[B].text
     assert result.judge == JUDGE
-    assert result.credits_charged == 5 and result.credits_remaining == sb.credits == 995
+    # Settled (sandbox._billing): the 5-credit reserve less what three answers and the verdict did not use.
+    assert result.credits_charged == 3 and result.credits_remaining == sb.credits == 997
 
 
 def test_non_stream_result_equals_stream_result(server_env: Env) -> None:
@@ -75,7 +76,7 @@ def test_non_stream_result_equals_stream_result(server_env: Env) -> None:
         (c.model, c.content, c.status) for c in streamed.contestants
     ]
     assert plain.judge == JUDGE
-    assert plain.credits_charged == 5 and server_env.sb.credits == 990
+    assert plain.credits_charged == streamed.credits_charged == 3 and server_env.sb.credits == 994
 
 
 def test_a_failing_contestant_is_yielded_and_ranked_last(server_env: Env) -> None:
@@ -91,7 +92,7 @@ def test_a_failing_contestant_is_yielded_and_ranked_last(server_env: Env) -> Non
     assert out.result.winner != A
     assert out.result.by_model[A].status == "error"
     assert all(out.stream.models[m].status == "ok" for m in (B, C))
-    assert sb.credits == 995
+    assert sb.credits == 997  # not refunded: settled on the answers that came
 
 
 def test_all_contestants_failing_raises_with_refund(server_env: Env) -> None:
@@ -155,7 +156,7 @@ def test_in_process_model_text_stream(local_env: Env) -> None:
     assert "".join(out.pieces) == sb.model_text(B, MSG)
     assert out.result.by_model[A].content == sb.model_text(A, MSG)
     assert out.result.winner in (A, B)
-    assert sb.credits == 995
+    assert sb.credits == 1000 - out.result.credits_charged == 998
 
 
 def test_verdict_scores_are_sorted_by_rank() -> None:

@@ -42,7 +42,8 @@ def test_swap_positions_makes_two_calls_in_reverse_order_and_averages(env: Sandb
     ]
     first, second = (run.result for run in result.runs)
     assert result.verdicts == [first.verdict, second.verdict]
-    assert result.credits_charged == 10 == (first.credits_charged or 0) + (second.credits_charged or 0)
+    # The server's settled charges of both calls, added up (at least 1 credit a call).
+    assert result.credits_charged == (first.credits_charged or 0) + (second.credits_charged or 0) >= 2
     assert result.credits_remaining == second.credits_remaining
 
     for model in CONTESTANTS:
@@ -61,7 +62,7 @@ def test_swap_positions_makes_two_calls_in_reverse_order_and_averages(env: Sandb
     assert "Mean of 2 verdicts" in (result.verdict.overall or "")  # type: ignore[union-attr]
     # Two judge calls, as the ledger saw them.
     judged = [e for e in env.client.ledger if e.operation == "judge"]
-    assert len(judged) == 2 and sum(e.credits_charged or 0 for e in judged) == 10
+    assert len(judged) == 2 and sum(e.credits_charged or 0 for e in judged) == result.credits_charged
 
 
 def test_a_panel_of_judges(env: SandboxEnv) -> None:
@@ -70,7 +71,7 @@ def test_a_panel_of_judges(env: SandboxEnv) -> None:
     sent = judge_posts(env)
     assert [p["judge"] for p in sent] == judges and all(p["contestants"] == CONTESTANTS for p in sent)
     assert result.calls == 3 and result.judges == judges and result.judge is None and not result.swap_positions
-    assert result.credits_charged == 15
+    assert result.credits_charged == sum(run.result.credits_charged or 0 for run in result.runs) >= 3
     assert [run.judge for run in result.runs] == judges
     assert result.verdict.winner == result.winner and "a panel of 3 judges" in result.verdict.overall
 
@@ -92,7 +93,8 @@ def test_a_panel_with_swapped_positions(env: SandboxEnv) -> None:
     # One key per call: the same key would have the server replay the first call's answer.
     keys = [r.headers.get("idempotency-key") for r in env.sandbox.requests if r.path == "/judge"]
     assert keys == ["batch-7-1", "batch-7-2", "batch-7-3", "batch-7-4"]
-    assert result.calls == 4 and result.credits_charged == 20
+    assert result.calls == 4
+    assert result.credits_charged == sum(run.result.credits_charged or 0 for run in result.runs) >= 4
 
 
 def test_arguments_are_checked_before_anything_is_sent(env: SandboxEnv) -> None:

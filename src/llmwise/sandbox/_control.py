@@ -13,6 +13,9 @@ It lets a test in another process script the server::
     GET /_sandbox/history                     completed orchestration requests
     GET|POST|DELETE /_sandbox/drift           POST body: {"kinds": [...], "path", "times", "seed",
                                               "list_key"} (see llmwise.sandbox._drift)
+    GET|POST /_sandbox/clock                  POST body: {"advance": seconds} (moves the sandbox's time)
+    GET|DELETE /_sandbox/breakers             circuit breakers (see llmwise.sandbox._mesh); DELETE closes all
+    GET|POST|DELETE /_sandbox/breakers/{id}   POST body: {"state": "open"} (trip) or {"state": "closed"}
 
 Every POST must carry ``Content-Type: application/json``, with or without a body (else 415): a web
 page can send a text/plain or form POST to 127.0.0.1 without a CORS preflight, but not a JSON one,
@@ -24,6 +27,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from . import _mesh
 from ._drift import DriftSpec, drift_from_mapping, set_drift
 from ._faults import (
     CreditsSpec,
@@ -212,3 +216,69 @@ def update_policy(ctx: RequestContext) -> SandboxResponse:
 def list_history(ctx: RequestContext) -> SandboxResponse:
     """Completed orchestration requests, oldest first."""
     return json_response({"history": [h.to_dict() for h in ctx.state.history]})
+
+
+@CONTROL_ROUTES.route("GET", "/clock")
+def get_clock(ctx: RequestContext) -> SandboxResponse:
+    """The sandbox's time (monotonic seconds) and how far ``advance`` moved it."""
+    clock = ctx.state.clock
+    return json_response({"now": clock(), "advanced": clock.offset})
+
+
+@CONTROL_ROUTES.route("POST", "/clock")
+def advance_clock(ctx: RequestContext) -> SandboxResponse:
+    """Move the sandbox's time forward: ``{"advance": 30}``."""
+    seconds: Any = _object(ctx).get("advance")
+    try:
+        ctx.state.clock.advance(seconds)
+    except ValueError as exc:
+        raise ApiError(400, f"'advance': {exc}") from None
+    return json_response({"ok": True, "now": ctx.state.clock(), "advanced": ctx.state.clock.offset})
+
+
+def _breaker_model(ctx: RequestContext) -> str:
+    model_id = ctx.params["model_id"]
+    if model_id == "auto" or not ctx.state.is_known_model(model_id):
+        raise ApiError(404, f"Unknown model {model_id!r}")
+    return model_id
+
+
+@CONTROL_ROUTES.route("GET", "/breakers")
+def list_breakers(ctx: RequestContext) -> SandboxResponse:
+    """Every breaker that saw a failure or was tripped, with the thresholds."""
+    return json_response(_mesh.views(ctx.state))
+
+
+@CONTROL_ROUTES.route("DELETE", "/breakers")
+def reset_breakers(ctx: RequestContext) -> SandboxResponse:
+    """Close and forget every breaker."""
+    _mesh.reset_breakers(ctx.state)
+    return json_response({"ok": True, **_mesh.views(ctx.state)})
+
+
+@CONTROL_ROUTES.route("GET", "/breakers/{model_id}")
+def get_breaker(ctx: RequestContext) -> SandboxResponse:
+    """One model's breaker (closed when it never failed)."""
+    return json_response(_mesh.view(ctx.state, _breaker_model(ctx)))
+
+
+@CONTROL_ROUTES.route("POST", "/breakers/{model_id}")
+def set_breaker(ctx: RequestContext) -> SandboxResponse:
+    """``{"state": "open"}`` trips the breaker now; ``{"state": "closed"}`` closes and forgets it."""
+    model_id = _breaker_model(ctx)
+    wanted = _object(ctx).get("state")
+    if wanted == "open":
+        _mesh.trip(ctx.state, model_id)
+    elif wanted == "closed":
+        _mesh.reset_breakers(ctx.state, model_id)
+    else:
+        raise ApiError(400, "'state' must be 'open' (trip the breaker) or 'closed' (reset it)")
+    return json_response({"ok": True, **_mesh.view(ctx.state, model_id)})
+
+
+@CONTROL_ROUTES.route("DELETE", "/breakers/{model_id}")
+def reset_breaker(ctx: RequestContext) -> SandboxResponse:
+    """Close and forget one model's breaker."""
+    model_id = _breaker_model(ctx)
+    _mesh.reset_breakers(ctx.state, model_id)
+    return json_response({"ok": True, **_mesh.view(ctx.state, model_id)})

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 # Endpoint modules register their routes when imported: adding an endpoint module is one line here.
-from . import _account, _control, _drift, _orchestration, _structured  # noqa: F401
+from . import _account, _control, _drift, _mesh, _orchestration, _structured  # noqa: F401
 from ._account import ApiKeys, is_session_token
 from ._catalogue import CatalogueModel, load_catalogue
 from ._control import apply_spec
@@ -25,9 +25,18 @@ from ._http import (
     sse_frame,
 )
 from ._idempotency import DEFAULT_TTL as DEFAULT_IDEMPOTENCY_TTL
+from ._mesh import BreakerState
 from ._routing import API_ROUTES, CONTROL_ROUTES, RouteTable
-from ._state import HistoryEntry, RateLimitInfo, RecordedRequest, SandboxState, Transaction, new_id
-from ._text import generate, last_user_text, variant_salt
+from ._state import (
+    HistoryEntry,
+    RateLimitInfo,
+    RecordedRequest,
+    SandboxClock,
+    SandboxState,
+    Transaction,
+    new_id,
+)
+from ._text import model_text, reading_messages
 
 if TYPE_CHECKING:
     import httpx
@@ -62,6 +71,10 @@ class Sandbox:
         idempotency_ttl: seconds a POST's ``Idempotency-Key`` is remembered (default 24 h): the same
             key again replays the first successful answer instead of running (and charging) again;
             ``0`` turns this off. The rules are in ``llmwise.sandbox._idempotency``.
+        clock: the time source (monotonic seconds) of everything time-based: circuit breakers,
+            rate-limit windows, idempotency keys. Default: real time. Either way
+            :meth:`advance_clock` moves the sandbox's time forward, so tests never sleep;
+            ``clock=lambda: 0.0`` freezes it.
 
     Run it in-process with :meth:`transport` / :meth:`client`, or over HTTP with
     :class:`~llmwise.sandbox.SandboxServer`.
@@ -76,6 +89,7 @@ class Sandbox:
         enforce_rate_limits: bool = False,
         catalogue: Iterable[CatalogueModel | Mapping[str, Any]] | None = None,
         idempotency_ttl: float = DEFAULT_IDEMPOTENCY_TTL,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         if latency < 0:
             raise ValueError("latency must be >= 0")
@@ -91,6 +105,7 @@ class Sandbox:
             catalogue=entries,
             enforce_rate_limits=enforce_rate_limits,
             idempotency_ttl=idempotency_ttl,
+            clock=clock,
         )
         #: Routes under ``/api/v1``; ``sandbox.routes.add(...)`` adds or overrides an endpoint.
         self.routes: RouteTable = API_ROUTES.copy()
@@ -227,8 +242,52 @@ class Sandbox:
             return list(self.state.catalogue.values())
 
     def reset(self) -> None:
-        """Forget requests, history, faults, model settings, policy; restore the starting credits."""
+        """Forget requests, history, faults, model settings, policy, circuit breakers; restore the
+        starting credits (the clock keeps its time)."""
         self.state.reset()
+
+    # -- time and model health ------------------------------------------------------------------
+
+    @property
+    def clock(self) -> SandboxClock:
+        """The sandbox's clock: ``sb.clock()`` is its time now (monotonic seconds)."""
+        return self.state.clock
+
+    def advance_clock(self, seconds: float) -> float:
+        """Move the sandbox's time forward by ``seconds``: an open circuit breaker half-opens after
+        30, a rate-limit window resets after 60. Returns the new time."""
+        with self.state.lock:
+            return self.state.clock.advance(seconds)
+
+    def breaker(self, model_id: str) -> BreakerState:
+        """A snapshot of ``model_id``'s circuit breaker (see ``llmwise.sandbox._mesh``)."""
+        with self.state.lock:
+            self._check_model(model_id)
+            return BreakerState.from_view(_mesh.view(self.state, model_id))
+
+    @property
+    def breakers(self) -> list[BreakerState]:
+        """Snapshots of every breaker that saw a failure or was tripped, by model id."""
+        with self.state.lock:
+            return [BreakerState.from_view(view) for view in _mesh.views(self.state)["breakers"]]
+
+    def trip_breaker(self, model_id: str) -> BreakerState:
+        """Open ``model_id``'s breaker now, as three failures in a row would."""
+        with self.state.lock:
+            self._check_model(model_id)
+            _mesh.trip(self.state, model_id)
+            return BreakerState.from_view(_mesh.view(self.state, model_id))
+
+    def reset_breakers(self, model_id: str | None = None) -> None:
+        """Close (and forget) ``model_id``'s breaker, or every breaker."""
+        with self.state.lock:
+            if model_id is not None:
+                self._check_model(model_id)
+            _mesh.reset_breakers(self.state, model_id)
+
+    def _check_model(self, model_id: str) -> None:
+        if model_id == "auto" or not self.state.is_known_model(model_id):
+            raise ValueError(f"unknown model {model_id!r}; add it first with add_model()")
 
     def model_text(
         self,
@@ -237,14 +296,22 @@ class Sandbox:
         *,
         layer: int | None = None,
         sample: int | None = None,
+        reading: Sequence[tuple[str, str]] | Mapping[str, str] | None = None,
     ) -> str:
-        """The full text ``model`` answers to ``messages`` here (honours ``set_model(text=...)``)."""
+        """The full text ``model`` answers to ``messages`` here (honours ``set_model(text=...)``).
+
+        ``layer``, ``sample`` and ``reading`` (the answers a chain step or moa layer read first)
+        are those of :func:`llmwise.sandbox.model_text`.
+        """
         text = self.state.behaviour(model).text
         if isinstance(text, str):
             return text
         if text is not None:
+            if reading is not None:
+                pairs = list(reading.items()) if isinstance(reading, Mapping) else list(reading)
+                messages = reading_messages(messages, pairs, layer=layer)
             return str(text(messages))
-        return generate(model, last_user_text(messages), variant_salt(layer=layer, sample=sample))
+        return model_text(model, messages, layer=layer, sample=sample, reading=reading)
 
     def set_model(
         self,

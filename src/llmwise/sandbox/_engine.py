@@ -16,7 +16,7 @@ from typing import Any
 from ._http import SandboxResponse, StreamFrame, sse_frame
 from ._state import SandboxState
 from ._structured import structured_text
-from ._text import chunk_words, count_words, generate, split_words
+from ._text import chunk_words, count_words, generate, split_words, with_lead
 
 # A flat, made-up USD price per token; free catalogue models cost nothing.
 PRICE_PER_TOKEN = 0.000002
@@ -90,6 +90,38 @@ def failure_message(model: str, status: int) -> str:
     return f"Upstream provider error from {model} (HTTP {status})"
 
 
+def answer_text(
+    state: SandboxState,
+    model: str,
+    messages: Sequence[Mapping[str, Any]],
+    *,
+    prompt: str,
+    salt: str = "",
+    text: str | None = None,
+    lead: str = "",
+) -> str:
+    """The full text ``model`` answers (before ``max_tokens`` and failures): ``text`` (a scripted
+    one-call reply), else its scripted text, else the generated one with ``lead`` after its tag."""
+    if text is not None:
+        return text
+    behaviour = state.behaviour(model)
+    if isinstance(behaviour.text, str):
+        return behaviour.text
+    if behaviour.text is not None:
+        return str(behaviour.text(messages))
+    # Asked for JSON by the SDK's schema instruction: JSON for the schema (see `_structured`).
+    structured = structured_text(state, model, messages, salt)
+    if structured is not None:
+        return structured
+    return with_lead(model, generate(model, prompt, salt), lead)
+
+
+def price_of(state: SandboxState, model: str) -> float:
+    """USD per token: 0 for ``is_free`` catalogue models, else the flat made-up price."""
+    entry = state.catalogue.get(model)
+    return 0.0 if entry is not None and entry.is_free else PRICE_PER_TOKEN
+
+
 def plan(
     state: SandboxState,
     model: str,
@@ -100,21 +132,15 @@ def plan(
     max_tokens: int | None = None,
     salt: str = "",
     text: str | None = None,
+    lead: str = "",
 ) -> Generation:
     """What ``model`` does for this prompt, given its configured behaviour.
 
     ``text`` (a scripted one-call reply) is answered instead, and the model does not fail.
+    ``messages`` are what the model reads (a ``replies(callable)`` script gets them).
     """
     behaviour = state.behaviour(model)
-    if text is not None:
-        full = text
-    elif behaviour.text is None:
-        # Asked for JSON by the SDK's schema instruction: JSON for the schema (see `_structured`).
-        full = structured_text(state, model, messages, salt) or generate(model, prompt, salt)
-    elif isinstance(behaviour.text, str):
-        full = behaviour.text
-    else:
-        full = str(behaviour.text(messages))
+    full = answer_text(state, model, messages, prompt=prompt, salt=salt, text=text, lead=lead)
     pieces = split_words(full)
     finish_reason = "stop"
     if max_tokens is not None and count_words(full) > max_tokens:
@@ -122,14 +148,13 @@ def plan(
         pieces[-1] = pieces[-1].rstrip()
         finish_reason = "length"
     chunks = chunk_words(pieces)
-    catalogue_entry = state.catalogue.get(model)
     gen = Generation(
         model=model,
         chunks=chunks,
         latency=state.latency_for(model),
         prompt_tokens=prompt_tokens,
         finish_reason=finish_reason,
-        price=0.0 if catalogue_entry is not None and catalogue_entry.is_free else PRICE_PER_TOKEN,
+        price=price_of(state, model),
     )
     if behaviour.fail_status is not None and text is None:
         gen.chunks = chunks[: behaviour.fail_after_chunks or 0]

@@ -30,9 +30,18 @@ General
   the model starts; a failure happens one tick after the last emitted chunk. ``latency_ms``,
   ``ttft_ms`` and ``tokens_per_second`` report that virtual time (all 0 / 0.0 with zero latency).
   Non-stream answers are held back for the full virtual duration.
-* Credits: chat/mesh/auto 1, compare 2, blend 4, judge 5, reserved before the run. A request that
-  fails entirely (terminal error) is refunded in full; partial failures (one compare model failing)
-  are not. ``credits_remaining`` is the balance after the charge.
+* Credits (``_billing``): chat/mesh/auto 1, compare 2, blend 4, judge 5, reserved before the run,
+  then settled against the tokens of the runs that succeeded (100 tokens a credit, at least 1):
+  extra charged, unused refunded, each its own transaction. ``credits_charged`` is the settled
+  total, ``credits_remaining`` the balance after it. A request that fails entirely (terminal error)
+  is refunded in full; partial failures (one compare model failing) are not (the answers that came
+  are billed). Models covered by a saved provider key (``PUT /settings/keys``, ``_byok``) are not
+  billed: a chat they answer reports ``"byok": true`` and charges 0.
+* Semantic memory (``_memory``): results and ``done`` events of every mode carry
+  ``"semantic_memory_used"``, ``"semantic_memory_hits"`` (a count) and ``"semantic_memories"``
+  (``[{"id","score","content"}]``): the stored memories matching the last user message that the
+  request injected (``semantic_memory``, ``semantic_top_k``, ``semantic_min_score``).
+* Circuit breakers and routing strategies: ``_mesh`` (the sandbox clock drives them).
 * Tests can script more than faults and model behaviour (``_scripts``): a model's next reply with
   its own numbers, a canned body for the next request to a path, what ``auto`` resolves to, and a
   strict mode answering 418 to anything unscripted.
@@ -45,8 +54,8 @@ Chat
   ``{"model","delta","done":false}``, a completion frame ``{"model","delta":"","done":true,
   "latency_ms","content_length"}``, then ``{"event":"done","id","model",["resolved_model",
   "auto_strategy","optimization_goal"],"finish_reason","credits_charged","credits_remaining",
-  "prompt_tokens","completion_tokens","ttft_ms","tokens_per_second","cost","latency_ms","byok":false,
-  ["conversation_id"],"mode"}``. ``model`` is always the model that produced the text (for auto:
+  "prompt_tokens","completion_tokens","ttft_ms","tokens_per_second","cost","latency_ms","byok",
+  "semantic_memory_used","semantic_memory_hits","semantic_memories",["conversation_id"],"mode"}``. ``model`` is always the model that produced the text (for auto:
   the resolved one). ``mode`` is ``"chat"`` or ``"auto"``.
 * Auto routing (``auto_strategy`` is always ``"heuristic_routing"``): ``cost_saver: true`` forces
   auto with goal ``cost`` even when another model is named. Goal ``cost`` -> ``deepseek-v3``;
@@ -55,20 +64,25 @@ Chat
   With ``max_fallbacks = N > 0`` auto runs as mesh with N fallbacks from
   ``gpt-5.2, claude-sonnet-4.5, gemini-3-flash, deepseek-v3, claude-haiku-4.5, mistral-large``.
 * Mesh mode (``routing`` present, or auto with fallbacks): the chain is the primary then
-  ``routing.fallback`` (duplicates dropped; ``routing.strategy`` is validated and echoed nowhere: the
-  order is always as given). Per attempt: ``{"event":"route","model","status":"trying"}``, the
+  ``routing.fallback`` (duplicates dropped), in the order ``routing.strategy`` gives it (``_mesh``:
+  ``rate-limit`` tries models that answered 429 in the last 60 s last, ``latency`` and ``cost``
+  sort the fallbacks fastest / cheapest first, ``round-robin`` rotates the chain by one per
+  request). A model whose circuit breaker is open is skipped: ``{"event":"route","model",
+  "status":"skipped","reason":"circuit_open","retry_in_ms","latency_ms":0}`` (a half-open probe's
+  ``trying`` event has ``"reason":"circuit_half_open"``). Per attempt: ``{"event":"route","model","status":"trying"}``, the
   model's ``{"event":"chunk","model","delta","tokens","cost"}`` frames (the last successful one with
   ``finish_reason``), then ``{"event":"route","model","status":"ok","latency_ms"}`` or
   ``{"event":"route","model","status":"failed","status_code","error","latency_ms"}``. Only
   retryable statuses (408, 409, 425, 429, 500, 502, 503, 504) fail over; any other status ends the
   chain with that status as the terminal error. Then ``{"event":"trace","final_model","attempts",
-  "trace","saved_ms":0}`` (attempts/trace are the same list of ``{"model","status":"ok"|"failed",
-  "status_code"?,"error"?,"latency_ms"}``) and the done event with ``"resolved_model"`` = the final
+  "trace","saved_ms":0}`` (attempts/trace are the same list of ``{"model","status":"ok"|"failed"|
+  "skipped","status_code"?,"error"?,"reason"?,"latency_ms"}``) and the done event with ``"resolved_model"`` = the final
   model and ``"mode":"mesh"``. When every model fails: the trace has ``"final_model": null`` and
   ``"terminal_error":"All fallback models failed"``, then a terminal error (503, refunded).
 * Non-stream: ``{"id","model","content","prompt_tokens","completion_tokens","latency_ms","ttft_ms",
   "tokens_per_second","cost","credits_charged","credits_remaining","finish_reason","byok","mode",
-  ["conversation_id","resolved_model","auto_strategy","optimization_goal"]}``, plus ``"trace"`` and
+  the three ``semantic_memor*`` fields, ["conversation_id","resolved_model","auto_strategy",
+  "optimization_goal"]}``, plus ``"trace"`` and
   ``"final_model"`` in mesh mode. A failed request is an HTTP error with the model's status (single)
   or 503 (mesh, body includes ``trace``), ``"refunded": true``.
 
@@ -82,7 +96,8 @@ Compare and judge contestants
 * Compare then sends ``{"event":"summary","fastest","longest","models":{id:{"latency_ms","tokens",
   "content_length","status":"ok"|"error",["status_code"]}}}``: ``fastest`` is the successful model
   with the smallest latency, ``longest`` the one with the longest content (ties: model order); then
-  ``{"event":"done","id","credits_charged":2,"credits_remaining","latency_ms"}``. All failing:
+  ``{"event":"done","id","credits_charged","credits_remaining","latency_ms", the
+  ``semantic_memor*`` fields}``. All failing:
   terminal error 502 ``"All models failed"``, refunded.
 * Non-stream compare: ``{"id","responses":[...],"summary":{"fastest","longest","models"},
   "credits_charged","credits_remaining","latency_ms",["conversation_id"]}``; a response is
@@ -93,16 +108,24 @@ Compare and judge contestants
 Blend
 -----
 * Sources stream like compare frames with extra keys: ``"phase":"gather"`` (consensus, council,
-  best_of, chain: all run concurrently, chain included), ``"phase":"layer","layer":k`` (moa, layers
-  run one after another; a source that failed is left out of later layers) or
-  ``"phase":"sample","sample":i`` (self_moa, i = 1..samples of the one model). Source text: the
-  plain ``model_text`` for gather and moa layer 1; layer k>1 and samples use ``model_text(...,
-  layer=k)`` / ``model_text(..., sample=i)``.
+  best_of: all run concurrently; chain: ``"phase":"gather","step":k``, run one after another),
+  ``"phase":"layer","layer":k`` (moa, layers run one after another; a source that failed is left
+  out of later layers) or ``"phase":"sample","sample":i`` (self_moa, i = 1..samples of the one
+  model). Source text: the plain ``model_text`` for consensus/council/best_of, chain step 1 and moa
+  layer 1; ``model_text(..., sample=i)`` for samples. A model that reads other answers gets them as
+  one more user message after the conversation (``_text.reading_messages``: the question, then
+  each answer; a ``replies(callable)`` script receives these messages): chain step k reads step
+  k-1's answer (the last one that came through), and its text is ``model_text(...,
+  reading=[(previous model, its text)])``, starting ``[model] Building on <previous> ("first
+  words..."):``; every model of moa layer k reads all answers of layer k-1, ``model_text(...,
+  layer=k, reading=[...])``, starting ``[model] Refining layer <k-1> (<model>: "first words...";
+  ...):``. Their ``prompt_tokens`` count what they read.
 * Synthesis: ``{"model":synth,"delta","done":false,"phase":"synthesis"}`` chunks and a completion
-  frame with ``"phase":"synthesis"``; the synthesizer (default ``models[0]``) answers a text derived
-  from itself, the strategy and the surviving source texts of the last round. Then
-  ``{"event":"done","id","strategy","synthesizer","source_models","candidates","layers","latency_ms",
-  "content","finish_reason","credits_charged":4,"credits_remaining"}``. ``samples`` defaults to 3
+  frame with ``"phase":"synthesis"``; the synthesizer (default ``models[0]``) reads the surviving
+  answers of the last round (every chain step that came through) and answers a text derived from
+  itself, the strategy and those texts. Then ``{"event":"done","id","strategy","synthesizer",
+  "source_models","candidates","layers","latency_ms","content","finish_reason","credits_charged",
+  "credits_remaining", the ``semantic_memor*`` fields}``. ``samples`` defaults to 3
   and ``layers`` to 1; both are ignored by strategies that do not use them. All sources failing
   (502 ``"All source models failed"``) or the synthesizer failing (its status) is a refunded
   terminal error.
@@ -115,7 +138,9 @@ Judge
   "reasoning"}],"overall"}`` arrives one judge-latency tick later: scores come from sha256 of
   model + last user message + criteria (0.0-10.0, one decimal), listed by rank (score descending,
   ties by contestant order); failed contestants score 0 and rank last. Then ``{"event":"done","id",
-  "judge","credits_charged":5,"credits_remaining","latency_ms"}``. All contestants failing (502) or
+  "judge","credits_charged","credits_remaining","latency_ms", the ``semantic_memor*`` fields}``.
+  The judge's run (billed with the rest) reads the question and every answer and writes the
+  verdict's ``overall`` and ``reasoning`` texts. All contestants failing (502) or
   the judge model failing (its status) is a refunded terminal error.
 * Non-stream judge: ``{"id","verdict":{"winner","scores","overall"},"winner_response":{"model",
   "content"},"contestants":[compare-style responses],"judge","credits_charged","credits_remaining",
@@ -139,21 +164,32 @@ Faults (``Sandbox.rate_limit`` and friends)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from . import _mesh
+from ._billing import CREDIT_COSTS, Billing
 from ._catalogue import AUTO
-from ._engine import Generation, Lane, Timeline, failure_message, ms, plan
+from ._engine import Generation, Lane, Timeline, answer_text, failure_message, ms, plan, price_of
 from ._http import ApiError, RequestContext, SandboxResponse, json_response
+from ._memory import Recall, recall
+from ._mesh import RETRYABLE_STATUSES
 from ._routing import API_ROUTES
 from ._scripts import UNSCRIPTED_STATUS, is_scripted, scripts, unscripted_model
-from ._state import HistoryEntry, InsufficientCredits, SandboxState
-from ._text import count_words, reasoning, score, variant_salt
+from ._state import HistoryEntry, SandboxState
+from ._text import (
+    count_words,
+    generate,
+    prompt_tokens,
+    reading_lead,
+    reading_messages,
+    reasoning,
+    score,
+    split_words,
+    variant_salt,
+)
 from ._validation import CommonParams, blend_params, chat_params, compare_params, judge_params
 
-CREDIT_COSTS: dict[str, int] = {"chat": 1, "auto": 1, "mesh": 1, "compare": 2, "blend": 4, "judge": 5}
-
-RETRYABLE_STATUSES: frozenset[int] = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+__all__ = ["AFTER_RECORD", "BEFORE_CHARGE", "CREDIT_COSTS", "RETRYABLE_STATUSES", "terminal_error", "verdict"]
 
 AUTO_FALLBACK_ORDER = (
     "gpt-5.2",
@@ -197,55 +233,13 @@ def terminal_error(message: str, status: int, refunded: bool) -> dict[str, Any]:
     return {"event": "error", "error": message, "status_code": status, "refunded": refunded}
 
 
-@dataclass
-class _Billing:
-    state: SandboxState
-    request_id: str
-    mode: str
-    refunded: bool = False
-
-    scripted: int | None = None
-    """The charge a scripted reply set (``ModelScript.next_reply(credits_charged=...)``)."""
-
-    @property
-    def cost(self) -> int:
-        return CREDIT_COSTS[self.mode] if self.scripted is None else self.scripted
-
-    def script_charge(self, credits: int) -> None:
-        """Charge ``credits`` instead; the difference from what was reserved is an adjustment."""
-        difference = credits - self.cost
-        self.scripted = credits
-        if difference:
-            ledger = self.state.ledger
-            ledger.set_balance(ledger.balance - difference, f"{self.mode} request: scripted charge")
-
-    @property
-    def remaining(self) -> int:
-        return self.state.ledger.balance
-
-    def charge(self) -> None:
-        try:
-            self.state.ledger.charge(self.cost, request_id=self.request_id, mode=self.mode)
-        except InsufficientCredits as exc:
-            raise ApiError(
-                402, str(exc), extra={"credits_required": exc.cost, "credits_balance": exc.balance}
-            ) from None
-
-    def refund(self) -> None:
-        self.state.ledger.refund(self.cost, request_id=self.request_id, mode=self.mode)
-        self.refunded = True
-
-    def fields(self) -> dict[str, int]:
-        return {"credits_charged": self.cost, "credits_remaining": self.remaining}
-
-
 def _conversation(common: CommonParams) -> dict[str, Any]:
     return {} if common.conversation_id is None else {"conversation_id": common.conversation_id}
 
 
 def _record(
     ctx: RequestContext,
-    billing: _Billing,
+    billing: Billing,
     common: CommonParams,
     models: Sequence[str],
     *,
@@ -267,7 +261,7 @@ def _record(
         error=error[1] if error else None,
         resolved_model=resolved,
         responses={g.model: g.text for g in gens if not g.failed},
-        credits_charged=0 if billing.refunded else billing.cost,
+        credits_charged=0 if billing.refunded else billing.charged,
         refunded=billing.refunded,
         conversation_id=common.conversation_id,
         latency_ms=ms(latency),
@@ -280,11 +274,19 @@ def _record(
         hook(ctx, entry)
 
 
-def _start(ctx: RequestContext, common: CommonParams, billing: _Billing) -> None:
-    """Run the ``BEFORE_CHARGE`` hooks, then reserve the credits."""
+def _start(ctx: RequestContext, common: CommonParams, billing: Billing, models: Sequence[str]) -> Recall:
+    """Run the ``BEFORE_CHARGE`` hooks, reserve the credits (``models``: those the request may
+    run, for BYOK), and recall the semantic memories the request injects."""
     for hook in BEFORE_CHARGE:
         hook(ctx, common)
-    billing.charge()
+    billing.reserve(models)
+    return recall(
+        ctx.state,
+        common.prompt,
+        enabled=common.semantic_memory,
+        top_k=common.semantic_top_k,
+        min_score=common.semantic_min_score,
+    )
 
 
 def _plan(
@@ -292,25 +294,31 @@ def _plan(
     model: str,
     common: CommonParams,
     *,
-    billing: _Billing,
+    billing: Billing,
     salt: str = "",
     prompt: str | None = None,
+    messages: list[dict[str, Any]] | None = None,
+    lead: str = "",
 ) -> Generation:
     """What ``model`` answers in this request: its queued one-call reply, else its script.
 
-    In strict mode a model with neither (and no fault or allowed path covering the request) fails
-    with 418 instead, so nothing unscripted reaches the code under test.
+    ``messages`` (default: the request's) are what the model reads; a model reading other models'
+    answers gets them (see ``_text.reading_messages``), and its ``prompt_tokens`` count them. The
+    run counts for the model's circuit breaker. In strict mode a model with neither a reply nor a
+    script (and no fault or allowed path covering the request) fails with 418 instead, so nothing
+    unscripted reaches the code under test.
     """
     state = ctx.state
     book = scripts(state)
     reply = book.take_reply(model)
+    tokens = common.prompt_tokens if messages is None else prompt_tokens(messages)
     if reply is None and book.strict and not book.covered and not is_scripted(state, model):
         message = unscripted_model(state, model, ctx.request.method, ctx.api_path)
         return Generation(
             model=model,
             chunks=[],
             latency=0.0,
-            prompt_tokens=common.prompt_tokens,
+            prompt_tokens=tokens,
             status_code=UNSCRIPTED_STATUS,
             error=message,
         )
@@ -318,12 +326,13 @@ def _plan(
     gen = plan(
         state,
         model,
-        common.messages,
+        common.messages if messages is None else messages,
         prompt=common.prompt if prompt is None else prompt,
-        prompt_tokens=common.prompt_tokens,
+        prompt_tokens=tokens,
         max_tokens=common.max_tokens,
         salt=salt,
         text=None if reply is None else reply.content,
+        lead=lead,
     )
     if reply is not None:
         if reply.prompt_tokens is not None:
@@ -334,7 +343,32 @@ def _plan(
             gen.finish_reason = reply.finish_reason
         if reply.credits_charged is not None:
             billing.script_charge(reply.credits_charged)
+    _mesh.record(state, model, gen.status_code)
     return gen
+
+
+def _estimate(ctx: RequestContext, model: str, common: CommonParams) -> _mesh.Estimate:
+    """What ``model`` would take and cost for this request (without using its queued reply)."""
+    state = ctx.state
+    queued = scripts(state).replies.get(model)
+    reply = queued[0] if queued else None
+    if reply is not None:
+        text = reply.content
+    elif callable(state.behaviour(model).text):
+        # Never call a test's reply function just to estimate: it may count its calls.
+        text = generate(model, common.prompt)
+    else:
+        text = answer_text(state, model, common.messages, prompt=common.prompt)
+    words = len(split_words(text))
+    if common.max_tokens is not None:
+        words = min(words, common.max_tokens)
+    chunks = -(-words // 3)
+    latency = state.latency_for(model)
+    if reply is not None and reply.cost is not None:
+        cost = reply.cost
+    else:
+        cost = (common.prompt_tokens + words) * price_of(state, model)
+    return _mesh.Estimate(duration=chunks * latency, latency=latency, cost=cost)
 
 
 def _usage(gen: Generation, *, latency: float, ttft: float) -> dict[str, Any]:
@@ -418,22 +452,24 @@ def chat(ctx: RequestContext) -> SandboxResponse:
     elif is_auto and _max_fallbacks(state) > 0:
         chain = [primary, *_auto_fallbacks(state, primary, _max_fallbacks(state), common.has_images)]
     mode = "mesh" if chain is not None else ("auto" if is_auto else "chat")
-    billing = _Billing(state, ctx.request_id, mode)
-    _start(ctx, common, billing)
+    billing = Billing(state, ctx.request_id, mode)
+    memory = _start(ctx, common, billing, chain or [primary])
     auto_meta: dict[str, Any] = (
         {"auto_strategy": "heuristic_routing", "optimization_goal": goal} if is_auto else {}
     )
     if chain is not None:
-        return _mesh(ctx, common, chain, billing, auto_meta, requested=params.model)
-    return _single(ctx, common, primary, billing, auto_meta, requested=params.model)
+        ordered = _mesh.order_chain(state, chain, params.strategy, lambda m: _estimate(ctx, m, common))
+        return _mesh_run(ctx, common, ordered, billing, auto_meta, memory)
+    return _single(ctx, common, primary, billing, auto_meta, memory, requested=params.model)
 
 
 def _single(
     ctx: RequestContext,
     common: CommonParams,
     model: str,
-    billing: _Billing,
+    billing: Billing,
     auto_meta: dict[str, Any],
+    memory: Recall,
     *,
     requested: str,
 ) -> SandboxResponse:
@@ -462,6 +498,7 @@ def _single(
             )
         timeline.add(gen.duration, terminal_error(gen.error, gen.status_code, True))
         return timeline.to_sse()
+    billing.settle([gen])
     _record(
         ctx, billing, common, [requested], content=gen.text, gens=[gen], resolved=model, latency=gen.duration
     )
@@ -475,8 +512,9 @@ def _single(
             **usage,
             **billing.fields(),
             "finish_reason": gen.finish_reason,
-            "byok": False,
+            "byok": billing.byok,
             "mode": billing.mode,
+            **memory.fields(),
             **_conversation(common),
         }
         return json_response(body, delay=gen.duration)
@@ -500,7 +538,8 @@ def _single(
             "finish_reason": gen.finish_reason,
             **billing.fields(),
             **usage,
-            "byok": False,
+            "byok": billing.byok,
+            **memory.fields(),
             **_conversation(common),
             "mode": billing.mode,
         },
@@ -508,15 +547,15 @@ def _single(
     return timeline.to_sse()
 
 
-def _mesh(
+def _mesh_run(
     ctx: RequestContext,
     common: CommonParams,
     chain: list[str],
-    billing: _Billing,
+    billing: Billing,
     auto_meta: dict[str, Any],
-    *,
-    requested: str,
+    memory: Recall,
 ) -> SandboxResponse:
+    state = ctx.state
     timeline = Timeline()
     attempts: list[dict[str, Any]] = []
     gens: list[Generation] = []
@@ -525,7 +564,23 @@ def _mesh(
     final_start = 0.0
     stop: tuple[int, str] | None = None
     for model in chain:
-        timeline.add(clock, {"event": "route", "model": model, "status": "trying"})
+        breaker = _mesh.breaker_state(state, model)
+        if breaker == "open":
+            retry_in = _mesh.health(state).breakers[model].retry_in(state.clock())
+            skipped = {
+                "model": model,
+                "status": "skipped",
+                "reason": "circuit_open",
+                "retry_in_ms": ms(retry_in),
+                "latency_ms": 0,
+            }
+            timeline.add(clock, {"event": "route", **skipped})
+            attempts.append(skipped)
+            continue
+        trying: dict[str, Any] = {"event": "route", "model": model, "status": "trying"}
+        if breaker == "half_open":
+            trying["reason"] = "circuit_half_open"
+        timeline.add(clock, trying)
         gen = _plan(ctx, model, common, billing=billing)
         gens.append(gen)
         for k, delta in enumerate(gen.chunks):
@@ -579,6 +634,8 @@ def _mesh(
         timeline.add(clock, terminal_error(message, status, True))
         return timeline.to_sse()
 
+    # Billing settles once, on the model that answered (failed attempts are not billed).
+    billing.settle([final])
     _record(
         ctx, billing, common, chain, content=final.text, gens=[final], resolved=final.model, latency=clock
     )
@@ -593,8 +650,9 @@ def _mesh(
             **usage,
             **billing.fields(),
             "finish_reason": final.finish_reason,
-            "byok": False,
+            "byok": billing.byok,
             "mode": billing.mode,
+            **memory.fields(),
             **_conversation(common),
             "final_model": final.model,
             "trace": attempts,
@@ -620,7 +678,8 @@ def _mesh(
             "finish_reason": final.finish_reason,
             **billing.fields(),
             **usage,
-            "byok": False,
+            "byok": billing.byok,
+            **memory.fields(),
             **_conversation(common),
             "mode": billing.mode,
         },
@@ -677,7 +736,7 @@ def _response_entry(gen: Generation, **extra: Any) -> dict[str, Any]:
 
 def _fail_all(
     ctx: RequestContext,
-    billing: _Billing,
+    billing: Billing,
     common: CommonParams,
     models: Sequence[str],
     gens: Sequence[Generation],
@@ -702,8 +761,8 @@ def compare(ctx: RequestContext) -> SandboxResponse:
     """``POST /compare``: 2-9 models side by side."""
     params = compare_params(ctx.state, ctx.json_object())
     common = params.common
-    billing = _Billing(ctx.state, ctx.request_id, "compare")
-    _start(ctx, common, billing)
+    billing = Billing(ctx.state, ctx.request_id, "compare")
+    memory = _start(ctx, common, billing, params.models)
     gens = [_plan(ctx, model, common, billing=billing) for model in params.models]
     timeline = Timeline()
     end = timeline.run_lanes([Lane(g) for g in gens], 0.0)
@@ -719,6 +778,7 @@ def compare(ctx: RequestContext) -> SandboxResponse:
             message="All models failed",
             extra={"responses": [_response_entry(g) for g in gens]},
         )
+    billing.settle(gens)
     _record(ctx, billing, common, params.models, content=None, gens=gens, latency=end)
     summary = _summary(gens)
     if not common.stream:
@@ -728,6 +788,7 @@ def compare(ctx: RequestContext) -> SandboxResponse:
             "summary": summary,
             **billing.fields(),
             "latency_ms": ms(end),
+            **memory.fields(),
             **_conversation(common),
         }
         return json_response(body, delay=end)
@@ -739,6 +800,7 @@ def compare(ctx: RequestContext) -> SandboxResponse:
             "id": ctx.request_id,
             **billing.fields(),
             "latency_ms": ms(end),
+            **memory.fields(),
             **_conversation(common),
         },
     )
@@ -748,14 +810,18 @@ def compare(ctx: RequestContext) -> SandboxResponse:
 # -- blend ----------------------------------------------------------------------------------------
 
 
+def _answers(gens: Sequence[Generation]) -> list[tuple[str, str]]:
+    return [(g.model, g.text) for g in gens]
+
+
 @API_ROUTES.route("POST", "/blend", bucket="blend", streaming=True)
 def blend(ctx: RequestContext) -> SandboxResponse:
-    """``POST /blend``: gather sources (layers / samples), then synthesize."""
+    """``POST /blend``: gather sources (in parallel, a chain, layers or samples), then synthesize."""
     state = ctx.state
     params = blend_params(state, ctx.json_object())
     common = params.common
-    billing = _Billing(state, ctx.request_id, "blend")
-    _start(ctx, common, billing)
+    billing = Billing(state, ctx.request_id, "blend")
+    memory = _start(ctx, common, billing, [*params.models, params.synthesizer])
     timeline = Timeline()
     sources: list[dict[str, Any]] = []
     all_gens: list[Generation] = []
@@ -778,21 +844,57 @@ def blend(ctx: RequestContext) -> SandboxResponse:
     elif params.strategy == "moa":
         assert params.layers is not None
         active = list(params.models)
+        previous: list[Generation] = []
         for layer in range(1, params.layers + 1):
-            lanes = [
-                Lane(
-                    _plan(ctx, model, common, billing=billing, salt=variant_salt(layer=layer)),
-                    {"phase": "layer", "layer": layer},
-                )
-                for model in active
-            ]
+            lanes = []
+            for model in active:
+                if layer == 1:
+                    gen = _plan(ctx, model, common, billing=billing)
+                else:
+                    # Each model of layer k reads every answer of layer k-1.
+                    read = reading_messages(common.messages, _answers(previous), layer=layer)
+                    gen = _plan(
+                        ctx,
+                        model,
+                        common,
+                        billing=billing,
+                        salt=variant_salt(layer=layer),
+                        prompt=str(read[-1]["content"]),
+                        messages=read,
+                        lead=reading_lead(_answers(previous), layer=layer),
+                    )
+                lanes.append(Lane(gen, {"phase": "layer", "layer": layer}))
             timeline.run_lanes(lanes, timeline.end)
             sources += [_response_entry(lane.gen, layer=layer) for lane in lanes]
             all_gens += [lane.gen for lane in lanes]
-            survivors = [lane.gen for lane in lanes if not lane.gen.failed]
+            survivors = previous = [lane.gen for lane in lanes if not lane.gen.failed]
             active = [g.model for g in survivors]
             if not active:
                 break
+    elif params.strategy == "chain":
+        # Sequential: each step starts when the previous one ends and reads its answer (a failed
+        # step is passed over: the next one reads the last answer that came through).
+        last: Generation | None = None
+        for step, model in enumerate(params.models, start=1):
+            if last is None:
+                gen = _plan(ctx, model, common, billing=billing)
+            else:
+                read = reading_messages(common.messages, _answers([last]))
+                gen = _plan(
+                    ctx,
+                    model,
+                    common,
+                    billing=billing,
+                    prompt=str(read[-1]["content"]),
+                    messages=read,
+                    lead=reading_lead(_answers([last])),
+                )
+            timeline.run_lanes([Lane(gen, {"phase": "gather", "step": step})], timeline.end)
+            sources.append(_response_entry(gen, step=step))
+            all_gens.append(gen)
+            if not gen.failed:
+                last = gen
+        survivors = [g for g in all_gens if not g.failed]
     else:
         lanes = [Lane(_plan(ctx, model, common, billing=billing), {"phase": "gather"}) for model in params.models]
         timeline.run_lanes(lanes, 0.0)
@@ -814,8 +916,19 @@ def blend(ctx: RequestContext) -> SandboxResponse:
         )
 
     synth_prompt = "\x00".join([common.prompt, *(g.text for g in survivors)])
+    synth_reads = reading_messages(
+        common.messages,
+        _answers(survivors),
+        task=f"Synthesize one answer from these answers (strategy: {params.strategy}).",
+    )
     synth = _plan(
-        ctx, params.synthesizer, common, billing=billing, salt=f"synthesis:{params.strategy}", prompt=synth_prompt
+        ctx,
+        params.synthesizer,
+        common,
+        billing=billing,
+        salt=f"synthesis:{params.strategy}",
+        prompt=synth_prompt,
+        messages=synth_reads,
     )
     end = timeline.run_lanes([Lane(synth, {"phase": "synthesis"})], timeline.end)
     if synth.failed:
@@ -831,6 +944,7 @@ def blend(ctx: RequestContext) -> SandboxResponse:
             message=synth.error,
             extra={"sources": sources},
         )
+    billing.settle([*all_gens, synth])
     _record(
         ctx,
         billing,
@@ -851,6 +965,7 @@ def blend(ctx: RequestContext) -> SandboxResponse:
         "content": synth.text,
         "finish_reason": synth.finish_reason,
         **billing.fields(),
+        **memory.fields(),
         **_conversation(common),
     }
     if not common.stream:
@@ -884,14 +999,28 @@ def verdict(gens: Sequence[Generation], prompt: str, criteria: Sequence[str], ju
     return {"winner": winner["model"], "scores": scores, "overall": overall}
 
 
+def _judge_run(
+    state: SandboxState, judge: str, common: CommonParams, gens: Sequence[Generation], result: dict[str, Any]
+) -> Generation:
+    """The judge's own run, for billing: it reads the question and every answer, and writes the verdict."""
+    written = " ".join([str(result["overall"]), *(str(s["reasoning"]) for s in result["scores"])])
+    return Generation(
+        model=judge,
+        chunks=[written],
+        latency=state.latency_for(judge),
+        prompt_tokens=common.prompt_tokens + sum(g.completion_tokens for g in gens if not g.failed),
+        price=price_of(state, judge),
+    )
+
+
 @API_ROUTES.route("POST", "/judge", bucket="judge", streaming=True)
 def judge(ctx: RequestContext) -> SandboxResponse:
     """``POST /judge``: contestants answer, the judge ranks them."""
     state = ctx.state
     params = judge_params(state, ctx.json_object())
     common = params.common
-    billing = _Billing(state, ctx.request_id, "judge")
-    _start(ctx, common, billing)
+    billing = Billing(state, ctx.request_id, "judge")
+    memory = _start(ctx, common, billing, [*params.contestants, params.judge])
     gens = [_plan(ctx, model, common, billing=billing) for model in params.contestants]
     timeline = Timeline()
     end = timeline.run_lanes([Lane(g) for g in gens], 0.0)
@@ -915,6 +1044,7 @@ def judge(ctx: RequestContext) -> SandboxResponse:
     if judge_behaviour.fail_status is not None:
         status = judge_behaviour.fail_status
         message = judge_behaviour.fail_message or failure_message(params.judge, status)
+        _mesh.record(state, params.judge, status)
         return _fail_all(
             ctx,
             billing,
@@ -927,7 +1057,9 @@ def judge(ctx: RequestContext) -> SandboxResponse:
             extra={"contestants": contestants},
         )
     result = verdict(gens, common.prompt, params.criteria, params.judge)
+    _mesh.record(state, params.judge, None)
     winner = next(g for g in gens if g.model == result["winner"])
+    billing.settle([*gens, _judge_run(state, params.judge, common, gens, result)])
     _record(
         ctx,
         billing,
@@ -947,6 +1079,7 @@ def judge(ctx: RequestContext) -> SandboxResponse:
             "judge": params.judge,
             **billing.fields(),
             "latency_ms": ms(end),
+            **memory.fields(),
             **_conversation(common),
         }
         return json_response(body, delay=end)
@@ -959,6 +1092,7 @@ def judge(ctx: RequestContext) -> SandboxResponse:
             "judge": params.judge,
             **billing.fields(),
             "latency_ms": ms(end),
+            **memory.fields(),
             **_conversation(common),
         },
     )

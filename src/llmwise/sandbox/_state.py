@@ -108,6 +108,32 @@ class Transaction:
         }
 
 
+class SandboxClock:
+    """The sandbox's sense of time (monotonic seconds): a source plus whatever :meth:`advance` added.
+
+    Everything time-based reads it: the circuit breaker, rate-limit windows, idempotency keys. The
+    source is real time (``time.monotonic``) unless ``Sandbox(clock=...)`` injects another one
+    (``lambda: 0.0`` freezes time), so a test moves time with :meth:`advance` instead of sleeping.
+    """
+
+    def __init__(self, source: Callable[[], float] | None = None) -> None:
+        self._source: Callable[[], float] = source if source is not None else time.monotonic
+        #: Seconds added by :meth:`advance` so far.
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return float(self._source()) + self.offset
+
+    def advance(self, seconds: float) -> float:
+        """Move time forward by ``seconds`` (>= 0); returns the new time."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+            raise ValueError("seconds must be a finite number")
+        if seconds < 0:
+            raise ValueError("time only moves forward: seconds must be >= 0")
+        self.offset += float(seconds)
+        return self()
+
+
 class InsufficientCredits(Exception):
     """Raised by :meth:`CreditLedger.charge` when the balance is below the cost."""
 
@@ -128,7 +154,18 @@ class CreditLedger:
         """Reserve ``cost`` credits up front; raises :class:`InsufficientCredits`."""
         if self.balance < cost:
             raise InsufficientCredits(cost, self.balance)
-        return self._move("charge", -cost, f"{mode} request", request_id, mode)
+        return self._move("charge", -cost, f"{mode} request: reserve", request_id, mode)
+
+    def settle(self, amount: int, *, request_id: str, mode: str, reason: str) -> Transaction:
+        """One settlement movement of a request: ``amount`` > 0 charges extra usage, < 0 refunds
+        unused reserve (``reason`` says why, e.g. the token count)."""
+        if amount > 0:
+            return self._move(
+                "charge", -amount, f"{mode} request: settlement, {amount} extra ({reason})", request_id, mode
+            )
+        return self._move(
+            "refund", -amount, f"{mode} request: settlement, {-amount} unused refunded ({reason})", request_id, mode
+        )
 
     def refund(self, amount: int, *, request_id: str, mode: str) -> Transaction:
         """Give ``amount`` credits back (a failed request)."""
@@ -255,8 +292,11 @@ class SandboxState:
         catalogue: Iterable[CatalogueModel] = (),
         enforce_rate_limits: bool = False,
         idempotency_ttl: float = DEFAULT_IDEMPOTENCY_TTL,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.lock = threading.RLock()
+        #: The sandbox's time; ``reset()`` keeps it (time never goes back).
+        self.clock = SandboxClock(clock)
         self.idempotency_ttl = idempotency_ttl
         self.latency = latency
         self.initial_credits = credits
@@ -276,9 +316,9 @@ class SandboxState:
             self.requests: list[RecordedRequest] = []
             self.models: dict[str, ModelBehaviour] = {}
             self.faults: list[Fault] = []
-            self.rate_limiter = RateLimiter(enforce=self.enforce_rate_limits)
+            self.rate_limiter = RateLimiter(enforce=self.enforce_rate_limits, clock=self.clock)
             #: Answers to POSTs sent with an ``Idempotency-Key`` (see ``_idempotency``).
-            self.idempotency = IdempotencyStore(self.idempotency_ttl)
+            self.idempotency = IdempotencyStore(self.idempotency_ttl, clock=self.clock)
             self._components: dict[Callable[[], Any], Any] = {}
 
     # -- models ---------------------------------------------------------------------------------

@@ -191,14 +191,76 @@ def model_text(
     *,
     layer: int | None = None,
     sample: int | None = None,
+    reading: Sequence[tuple[str, str]] | Mapping[str, str] | None = None,
 ) -> str:
     """The text ``model`` answers to ``messages`` in the sandbox (without per-model overrides).
 
-    It depends only on the model id and the last user message. ``layer`` (moa layers 2 and up) and
-    ``sample`` (self_moa candidates) select the variant a blend source produces; layer 1 is the plain
-    answer.
+    It depends only on the model id, the last user message and what the model read. ``sample``
+    selects a self_moa candidate. ``reading`` is the answers the model read first, as ``(model,
+    text)`` pairs in order: the previous step of a ``chain`` blend (then its text starts ``[model]
+    Building on <model> ("first words..."):``), or, with ``layer`` k >= 2, the answers of moa layer
+    k-1 (``[model] Refining layer <k-1> (<model>: "first words..."; ...):``); the rest is generated
+    from the question and those answers (see :func:`reading_messages`). Layer 1 is the plain answer.
     """
-    return generate(model, last_user_text(messages), variant_salt(layer=layer, sample=sample))
+    if layer is not None and layer > 1 and reading is None:
+        raise ValueError("moa layer 2 and up read the previous layer: pass its answers as reading=[(model, text), ...]")
+    if reading is None:
+        return generate(model, last_user_text(messages), variant_salt(layer=layer, sample=sample))
+    pairs = list(reading.items()) if isinstance(reading, Mapping) else list(reading)
+    read = reading_messages(messages, pairs, layer=layer)
+    lead = reading_lead(pairs, layer=layer)
+    return with_lead(model, generate(model, last_user_text(read), variant_salt(layer=layer)), lead)
+
+
+def with_lead(model: str, text: str, lead: str) -> str:
+    """``text`` (which starts with ``[model] ``) with ``lead`` inserted after that tag."""
+    tag = f"[{model}] "
+    if not lead or not text.startswith(tag):
+        return text
+    return f"{tag}{lead} {text[len(tag) :]}"
+
+
+QUOTED_WORDS = 4
+
+
+def _quote(text: str) -> str:
+    """The first words of an answer, without its ``[model]`` tag: ``"The service caches the..."``."""
+    words = text.split()
+    if words and words[0].startswith("[") and words[0].endswith("]"):
+        words = words[1:]
+    shown = " ".join(words[:QUOTED_WORDS])
+    return f'"{shown}..."' if len(words) > QUOTED_WORDS else f'"{shown}"'
+
+
+def reading_lead(answers: Sequence[tuple[str, str]], *, layer: int | None = None) -> str:
+    """How a generated answer shows what it read: a chain step names and quotes the previous step,
+    a moa layer the answers of the layer before."""
+    if layer is not None:
+        quoted = "; ".join(f"{model}: {_quote(text)}" for model, text in answers)
+        return f"Refining layer {layer - 1} ({quoted}):"
+    model, text = answers[-1]
+    return f"Building on {model} ({_quote(text)}):"
+
+
+def reading_messages(
+    messages: Sequence[Mapping[str, Any]],
+    answers: Sequence[tuple[str, str]],
+    *,
+    layer: int | None = None,
+    task: str | None = None,
+) -> list[dict[str, Any]]:
+    """What a model that reads other models' answers is sent: the conversation, then one user
+    message with the question and those answers (a chain step, a moa layer after the first, the
+    synthesizer). A ``replies(callable)`` script of that model gets these messages."""
+    if task is None:
+        task = (
+            f"Layer {layer} of a mixture of agents: improve on the answers of layer {layer - 1}."
+            if layer is not None
+            else "Improve on the previous answer."
+        )
+    parts = [task, f"Question: {last_user_text(messages)}"]
+    parts += [f"Answer from {model}:\n{text}" for model, text in answers]
+    return [*(dict(m) for m in messages), {"role": "user", "content": "\n\n".join(parts)}]
 
 
 def variant_salt(*, layer: int | None = None, sample: int | None = None) -> str:

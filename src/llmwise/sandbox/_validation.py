@@ -155,6 +155,9 @@ class CommonParams:
     prompt: str = ""
     prompt_tokens: int = 0
     has_images: bool = False
+    semantic_memory: bool = True
+    semantic_top_k: int | None = None
+    semantic_min_score: float | None = None
 
 
 def common(body: dict[str, Any]) -> CommonParams:
@@ -171,9 +174,9 @@ def common(body: dict[str, Any]) -> CommonParams:
         prompt_tokens=prompt_tokens(messages),
         has_images=has_images(messages),
     )
-    opt_bool(body, "semantic_memory")
-    opt_int(body, "semantic_top_k", 1, 12)
-    opt_number(body, "semantic_min_score", 0, 1)
+    params.semantic_memory = opt_bool(body, "semantic_memory") is not False
+    params.semantic_top_k = opt_int(body, "semantic_top_k", 1, 12)
+    params.semantic_min_score = opt_number(body, "semantic_min_score", 0, 1)
     return params
 
 

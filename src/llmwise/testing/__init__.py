@@ -7,7 +7,9 @@ With pytest (the plugin loads automatically once llmwise is installed)::
         assert my_app.greet(llmwise_client) == "Hello!"
         assert llmwise_scenario.last_request("/chat").model == "gpt-5.2"
 
-Without pytest: ``with sandbox_client() as (client, scenario): ...``. Guide: docs/testing.md.
+Without pytest: ``with sandbox_client() as (client, scenario): ...``. To replay real API traffic
+recorded once: ``with cassette("tests/cassettes/x.json", mode="replay") as tape: tape.client()``.
+Guide: docs/testing.md.
 Names load on first use, so loading the plugin stays cheap in every project.
 """
 
@@ -16,21 +18,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._cassette import Cassette, CassetteError, CassetteMismatchError, cassette
     from ._clients import Transport, async_sandbox_client, sandbox_client
     from ._requests import SentRequest
-    from ._scenario import ModelScript, Reply, Scenario
+    from ._scenario import Breaker, ModelScript, Reply, Scenario
 
 __all__ = [
+    "Breaker",
+    "Cassette",
+    "CassetteError",
+    "CassetteMismatchError",
     "ModelScript",
     "Reply",
     "Scenario",
     "SentRequest",
     "Transport",
     "async_sandbox_client",
+    "cassette",
     "sandbox_client",
 ]
 
 _LAZY = {
+    "Breaker": "._scenario",
+    "Cassette": "._cassette",
+    "CassetteError": "._cassette",
+    "CassetteMismatchError": "._cassette",
+    "cassette": "._cassette",
     "ModelScript": "._scenario",
     "Reply": "._scenario",
     "Scenario": "._scenario",

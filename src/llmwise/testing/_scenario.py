@@ -104,6 +104,29 @@ class Scenario:
             self.sandbox.policy["max_fallbacks"] = max_fallbacks
         return self
 
+    # -- time and circuit breakers --------------------------------------------------------------
+
+    def advance_clock(self, seconds: float) -> Self:
+        """Move the sandbox's time forward by ``seconds`` instead of sleeping: an open circuit
+        breaker half-opens after 30, a rate-limit window resets after 60."""
+        self.sandbox.advance_clock(seconds)
+        return self
+
+    def breaker(self, model_id: str) -> Breaker:
+        """The circuit breaker of ``model_id``: ``scenario.breaker("gpt-5.2").state == "open"``.
+
+        Three failures in a row (408, 409, 425, 429, 5xx) open it; failover chains then skip the
+        model (a ``route`` event with ``status="skipped"``, ``reason="circuit_open"``) for 30 s of
+        sandbox time (:meth:`advance_clock`), then try it once as a probe.
+        """
+        self.sandbox.breaker(model_id)  # ValueError for unknown ids
+        return Breaker(self.sandbox, model_id)
+
+    def reset_breakers(self) -> Self:
+        """Close every circuit breaker and forget the failures counted so far."""
+        self.sandbox.reset_breakers()
+        return self
+
     # -- queued faults --------------------------------------------------------------------------
 
     def rate_limit(self, times: int = 1, retry_after: float = 1.0, path: str | None = None) -> Self:
@@ -291,7 +314,7 @@ class Scenario:
     # -- credits --------------------------------------------------------------------------------
 
     def set_credits(self, balance: int) -> Self:
-        """Set the credit balance (chat costs 1, compare 2, blend 4, judge 5)."""
+        """Set the credit balance (a request reserves chat 1, compare 2, blend 4, judge 5, then settles)."""
         self.sandbox.credits = balance
         return self
 
@@ -364,6 +387,57 @@ class Scenario:
 def report_problems(problems: Iterable[str]) -> str:
     """The message of :meth:`Scenario.verify` (and of the plugin's strict-mode teardown)."""
     return "the llmwise scenario did not play as scripted:\n" + "\n".join(f"  - {line}" for line in problems)
+
+
+class Breaker:
+    """A live view of one model's circuit breaker (from :meth:`Scenario.breaker`).
+
+    Each property reads the sandbox now; see ``llmwise.sandbox._mesh`` for the rules.
+    """
+
+    def __init__(self, sandbox: Sandbox, model_id: str) -> None:
+        self.sandbox = sandbox
+        #: The model whose breaker this is.
+        self.model_id = model_id
+
+    @property
+    def state(self) -> str:
+        """``"closed"`` (tried), ``"open"`` (skipped by failover chains) or ``"half_open"`` (one probe)."""
+        return self.sandbox.breaker(self.model_id).state
+
+    @property
+    def is_open(self) -> bool:
+        """Whether failover chains skip the model now."""
+        return self.state == "open"
+
+    @property
+    def consecutive_failures(self) -> int:
+        """Failures in a row so far (a success resets it)."""
+        return self.sandbox.breaker(self.model_id).consecutive_failures
+
+    @property
+    def retry_in(self) -> float:
+        """Seconds of sandbox time until an open breaker half-opens (0 unless open)."""
+        return self.sandbox.breaker(self.model_id).retry_in
+
+    @property
+    def trips(self) -> int:
+        """How many times the breaker opened."""
+        return self.sandbox.breaker(self.model_id).trips
+
+    def trip(self) -> Self:
+        """Open the breaker now, as three failures in a row would."""
+        self.sandbox.trip_breaker(self.model_id)
+        return self
+
+    def reset(self) -> Self:
+        """Close the breaker and forget its failures."""
+        self.sandbox.reset_breakers(self.model_id)
+        return self
+
+    def __repr__(self) -> str:
+        snapshot = self.sandbox.breaker(self.model_id)
+        return f"<Breaker {self.model_id!r} {snapshot.state} failures={snapshot.consecutive_failures}>"
 
 
 class ModelScript:

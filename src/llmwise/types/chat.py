@@ -118,6 +118,12 @@ class ChatCompletion(BaseModel):
     auto_strategy: Optional[str] = None
     """How `auto` chose: `historical_optimization` or `heuristic_routing`."""
     optimization_goal: Optional[str] = None
+    byok: Optional[bool] = None
+    """Whether your own provider key served the request (then no credits are charged)."""
+    semantic_memory_used: Optional[bool] = None
+    """Whether semantic memory injected past exchanges into the prompt."""
+    semantic_memory_hits: Optional[int] = None
+    """How many past exchanges were injected."""
     final_model: Optional[str] = None
     """Failover: the model whose answer this is (assumed)."""
     attempts: Optional[list[RouteAttempt]] = Field(
@@ -203,6 +209,8 @@ class ChatDoneEvent(DoneEventBase):
     auto_strategy: Optional[str] = None
     optimization_goal: Optional[str] = None
     mode: Optional[str] = None
+    semantic_memory_used: Optional[bool] = None
+    semantic_memory_hits: Optional[int] = None
 
 
 ChatStreamEvent = Union[
