@@ -510,6 +510,21 @@ def test_a_long_stream_keeps_about_a_byte_per_character() -> None:
     assert acc.text == "".join(f"w{i % 10} " for i in range(10_000))
 
 
+def test_reading_the_text_leaves_it_whole_once() -> None:
+    # The end of a stream reads `.text` (for the ledger): afterwards the pieces are gone, only the
+    # whole is held, and text arriving later is added to it.
+    acc = ChatAccumulator()
+    for i in range(1_000):
+        acc.add(TextChunkEvent(model="m", delta=f"w{i % 10} "))
+    expected = "".join(f"w{i % 10} " for i in range(1_000))
+    assert acc.text == expected
+    pieces = acc._texts["m"]
+    assert pieces.blocks == [expected] and pieces.recent == []
+    assert acc.text is acc.text  # nothing joined again
+    acc.add(TextChunkEvent(model="m", delta="end"))
+    assert acc.text == expected + "end"
+
+
 # --- check_params: each type's check compiled once ------------------------------------------------------
 
 

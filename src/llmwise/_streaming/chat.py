@@ -140,9 +140,19 @@ class _Text:
         self.recent: list[str] = []
 
     def value(self) -> str:
-        if self.blocks:
-            return "".join(self.blocks) + "".join(self.recent)
-        return "".join(self.recent)
+        # Joined once, in one step, and kept as the only block: the pieces are freed as soon as the
+        # whole exists, so reading the text (as the stream's end does, for the ledger) holds it
+        # twice only for a moment, and reading it again costs nothing until more arrives.
+        blocks = self.blocks
+        recent = self.recent
+        if recent:
+            if not blocks:
+                return "".join(recent)
+            blocks.append("".join(recent))
+            recent.clear()
+        if len(blocks) > 1:
+            blocks[:] = ["".join(blocks)]
+        return blocks[0] if blocks else ""
 
 
 class ChatAccumulator(Accumulator[ChatStreamEvent]):
