@@ -177,6 +177,37 @@ def test_decoder_matches_the_original_chunk_by_chunk(stream: bytes, data: st.Dat
     assert (payloads.last_event_id, payloads.retry) == (old.last_event_id, old.retry)
 
 
+# Bodies made mostly of `data: <payload>` + blank line pairs (the decoder's batched path), with
+# payload bytes that include invalid or cut UTF-8, and now and then another line among them.
+_payload_bytes = st.lists(
+    st.sampled_from([b"x", b'{"delta":"a"}', b"\xc3", b"\xa9", b"\xff", b"\xe2\x82", b"\xe2\x82\xac", b" ", b":"]),
+    max_size=6,
+).map(b"".join)
+_pair_lines = st.one_of(
+    _payload_bytes.map(lambda p: b"data: " + p + b"\n\n"),
+    _payload_bytes.map(lambda p: b"data: " + p + b"\r\n\r\n"),
+    st.sampled_from([b"data:x\n\n", b"event: e\n", b"id: 7\n", b": c\n", b"data: a\ndata: b\n\n", b"\n", b"data: [DONE]\n\n"]),
+)
+_paired_bodies = st.lists(_pair_lines, max_size=40).map(b"".join)
+
+
+@SETTINGS
+@given(stream=_paired_bodies, data=st.data())
+def test_decoder_batched_data_lines_match_the_original(stream: bytes, data: st.DataObject) -> None:
+    points = data.draw(st.lists(st.integers(0, len(stream)), max_size=8))
+    old, payloads = OriginalSSEDecoder(), SSEDecoder()
+    bounded = SSEDecoder(max_size=2 * len(stream) + 1)
+    for chunk in split_at(stream, points):
+        expected = [e.data for e in old.feed(chunk)]
+        assert payloads.feed_data(chunk) == expected
+        assert bounded.feed_data(chunk) == expected
+        assert (payloads.last_event_id, payloads.retry) == (old.last_event_id, old.retry)
+    expected = [e.data for e in old.flush()]
+    assert payloads.flush_data() == expected
+    assert bounded.flush_data() == expected
+    assert old.flush() == payloads.flush()  # both reset
+
+
 # --- JSON in StreamState: the scanner called directly ---------------------------------------------------
 
 
@@ -477,6 +508,21 @@ def test_a_long_stream_keeps_about_a_byte_per_character() -> None:
     pieces = acc._texts["m"]
     assert len(pieces.blocks) == 10_000 // 256 and len(pieces.recent) == 10_000 % 256
     assert acc.text == "".join(f"w{i % 10} " for i in range(10_000))
+
+
+def test_reading_the_text_leaves_it_whole_once() -> None:
+    # The end of a stream reads `.text` (for the ledger): afterwards the pieces are gone, only the
+    # whole is held, and text arriving later is added to it.
+    acc = ChatAccumulator()
+    for i in range(1_000):
+        acc.add(TextChunkEvent(model="m", delta=f"w{i % 10} "))
+    expected = "".join(f"w{i % 10} " for i in range(1_000))
+    assert acc.text == expected
+    pieces = acc._texts["m"]
+    assert pieces.blocks == [expected] and pieces.recent == []
+    assert acc.text is acc.text  # nothing joined again
+    acc.add(TextChunkEvent(model="m", delta="end"))
+    assert acc.text == expected + "end"
 
 
 # --- check_params: each type's check compiled once ------------------------------------------------------

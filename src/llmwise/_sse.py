@@ -256,10 +256,23 @@ class SSEDecoder:
         events: list[Any] = []
         data = self._data
         event, id_, retry = self._event, self._id, self._retry
+        if data_only and not data and len(lines) > 1:
+            # The usual body: `data: <payload>` and a blank line, event after event. Checked for a
+            # whole run of such pairs at once, whose payloads are then decoded together (a line
+            # break cannot fall inside a UTF-8 sequence, and an invalid sequence ends at one, so
+            # each payload decodes as it would alone); any other line takes the loop below.
+            count = len(lines) // 2
+            blanks = lines[1 : 2 * count : 2]
+            if not any(blanks):
+                heads = b"\n".join(lines[0 : 2 * count : 2])
+                if heads.startswith(b"data: ") and heads.count(b"\ndata: ") == count - 1:
+                    events = heads[6:].decode("utf-8", "replace").split("\ndata: ")
+                    event = id_ = retry = None
+                    lines = lines[2 * count :]
         for line in lines:
             if not line:
                 if data:
-                    joined = "\n".join(data)
+                    joined = data[0] if len(data) == 1 else "\n".join(data)
                     events.append(joined if data_only else ServerSentEvent(event, joined, id_, retry))
                     data.clear()
                 event = id_ = retry = None

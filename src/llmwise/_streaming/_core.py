@@ -207,18 +207,20 @@ class StreamState(Generic[EventT]):
         parse = self._parse
         parse_text = self._parse_text
         pending = self.pending
+        append = pending.append
         for data in payloads:
+            if parse_text is not None:
+                # First: it gives None for anything but a JSON object ("", "[DONE]" among them).
+                event = parse_text(data)
+                if event is not None:
+                    append(event)
+                    continue
             if not data:
                 continue
             if data == "[DONE]":
                 # Whatever follows is ignored.
                 self.finished = True
                 return
-            if parse_text is not None:
-                event = parse_text(data)
-                if event is not None:
-                    pending.append(event)
-                    continue
             try:
                 try:
                     obj, end = _scan_once(data, 0)
@@ -618,7 +620,20 @@ class AsyncStream(_StreamBase[EventT]):
         try:
             await self.start()
             state = self._state
+            # Taken after start(): only attaching a response (within start) replaces them.
+            pending = state.pending
+            add = state.accumulator.add
             while True:
+                if pending:
+                    # Most events (text chunks) have no `stream_kind`: handed out here as `pop()`
+                    # would, without its checks, which the other events and the end still take.
+                    event = pending[0]
+                    if getattr(event, "stream_kind", None) is None:
+                        pending.popleft()
+                        state.event_count += 1
+                        add(event)
+                        yield event
+                        continue
                 item = state.pop()
                 if item is _NEED_MORE:
                     await self._read_more()
@@ -799,7 +814,20 @@ class Stream(_StreamBase[EventT]):
         try:
             self.start()
             state = self._state
+            # Taken after start(): only attaching a response (within start) replaces them.
+            pending = state.pending
+            add = state.accumulator.add
             while True:
+                if pending:
+                    # Most events (text chunks) have no `stream_kind`: handed out here as `pop()`
+                    # would, without its checks, which the other events and the end still take.
+                    event = pending[0]
+                    if getattr(event, "stream_kind", None) is None:
+                        pending.popleft()
+                        state.event_count += 1
+                        add(event)
+                        yield event
+                        continue
                 item = state.pop()
                 if item is _NEED_MORE:
                     self._read_more()

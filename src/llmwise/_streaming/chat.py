@@ -6,7 +6,7 @@ The reading rules are in the package docstring (`llmwise._streaming`).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Optional
 
 from pydantic import ValidationError
@@ -88,10 +88,15 @@ def parse_chat_text(data: str) -> Optional[TextChunkEvent]:
     except integers longer than `sys.get_int_max_str_digits()` allows, which are sent to the normal
     path too. `tests/test_perf_paths.py` checks this against the normal path.
     """
-    if '"event"' in data or not TextChunkEvent.__pydantic_complete__:
+    validate = _validate_json
+    if validate is None:
+        if not TextChunkEvent.__pydantic_complete__:
+            return None
+        validate = _text_validator()
+    if '"event"' in data:
         return None
     try:
-        event: TextChunkEvent = TextChunkEvent.__pydantic_validator__.validate_json(data, strict=True)
+        event: TextChunkEvent = validate(data, strict=True)
     except Exception:  # any failure: the normal path decides
         return None
     fields = event.__dict__
@@ -101,6 +106,17 @@ def parse_chat_text(data: str) -> Optional[TextChunkEvent]:
     if (latency is not None or length is not None) and (_long_int(latency) or _long_int(length)):
         return None
     return event
+
+
+# `TextChunkEvent.__pydantic_validator__.validate_json`, taken once the schema is built: looking it
+# up on the model class costs a fifth of the validation itself, per event.
+_validate_json: Optional[Callable[..., Any]] = None
+
+
+def _text_validator() -> Callable[..., Any]:
+    global _validate_json
+    _validate_json = TextChunkEvent.__pydantic_validator__.validate_json
+    return _validate_json
 
 
 def _long_int(value: Any) -> bool:
@@ -124,9 +140,19 @@ class _Text:
         self.recent: list[str] = []
 
     def value(self) -> str:
-        if self.blocks:
-            return "".join(self.blocks) + "".join(self.recent)
-        return "".join(self.recent)
+        # Joined once, in one step, and kept as the only block: the pieces are freed as soon as the
+        # whole exists, so reading the text (as the stream's end does, for the ledger) holds it
+        # twice only for a moment, and reading it again costs nothing until more arrives.
+        blocks = self.blocks
+        recent = self.recent
+        if recent:
+            if not blocks:
+                return "".join(recent)
+            blocks.append("".join(recent))
+            recent.clear()
+        if len(blocks) > 1:
+            blocks[:] = ["".join(blocks)]
+        return blocks[0] if blocks else ""
 
 
 class ChatAccumulator(Accumulator[ChatStreamEvent]):
@@ -147,7 +173,20 @@ class ChatAccumulator(Accumulator[ChatStreamEvent]):
     def add(self, event: ChatStreamEvent) -> None:
         # `type(...) is` first: an exact class check is several times cheaper than isinstance()
         # against a pydantic model class, and this runs for every event of a stream.
-        if type(event) is TextChunkEvent or isinstance(event, (TextChunkEvent, MeshChunkEvent)):
+        if type(event) is TextChunkEvent:
+            # Nearly every event: the branch below, without its MeshChunkEvent part.
+            model = event.model
+            text = self._text
+            if text is None or (model != self._current and model is not None):
+                text = self._switch(model)
+            delta = event.delta
+            if delta and type(delta) is str:
+                recent = text.recent
+                recent.append(delta)
+                if len(recent) >= _BLOCK:
+                    text.blocks.append("".join(recent))
+                    recent.clear()
+        elif isinstance(event, (TextChunkEvent, MeshChunkEvent)):
             model = event.model
             text = self._text
             if text is None or (model != self._current and model is not None):
