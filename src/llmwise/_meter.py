@@ -260,16 +260,20 @@ class Meter:
             facts = facts_of(done, self.mode)
             if facts.request_id is None:
                 facts.request_id = stream.request_id
+            # The answer's text is only for a span that records content: building it joins the
+            # whole stream's text, which would make a long stream's memory peak at its end.
+            wants_text = self.span is not None and self.client._trace_content
             if self.mode == "chat":
                 facts.model = facts.model or _str(getattr(accumulator, "model", None))
-                facts.text = accumulator.text
+                if wants_text:
+                    facts.text = accumulator.text
             else:
                 views = getattr(accumulator, "views", None)
                 if facts.completion_tokens is None and isinstance(views, dict):
                     tokens = [t for t in (_int(getattr(v, "tokens", None)) for v in views.values()) if t is not None]
                     if tokens:
                         facts.completion_tokens = sum(tokens)
-                if self.mode == "blend":
+                if self.mode == "blend" and wants_text:
                     facts.text = accumulator.text
             self._end("ok", facts, None, stream.response.status_code if stream.response is not None else None)
             return
