@@ -361,7 +361,7 @@ class Operation(Generic[R]):
         self.deadline_at: float | None = None
         """When the call's deadline passes, on the `_clock()` (`time.monotonic`) scale; set when the
         call starts, None without a deadline. A stream stops reading once it has passed."""
-        self.retries = 0
+        self.retries: int = 0
         """Retries made so far (set by the transport)."""
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterator
-from typing import IO, Any, Literal, Optional
+from typing import IO, Any, ClassVar, Literal, Optional
 
 __all__ = ["Ledger", "LedgerEntry", "LedgerSummary", "DEFAULT_LEDGER_SIZE", "Outcome"]
 
@@ -42,7 +42,7 @@ class _Record:
             return NotImplemented
         return all(getattr(self, name) == getattr(other, name) for name in self._FIELDS)
 
-    __hash__ = None  # type: ignore[assignment]  # mutable, like a dataclass
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]  # mutable, like a dataclass
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)

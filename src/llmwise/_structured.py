@@ -108,9 +108,9 @@ class OutputFormat(Generic[T]):
             adapter: TypeAdapter[T] = response_format
         else:
             adapter = TypeAdapter(response_format)
-        self.adapter = adapter
+        self.adapter: TypeAdapter[T] = adapter
         self.schema: dict[str, Any] = adapter.json_schema()
-        self.schema_text = json.dumps(self.schema, ensure_ascii=False, separators=(",", ":"))
+        self.schema_text: str = json.dumps(self.schema, ensure_ascii=False, separators=(",", ":"))
         name = getattr(response_format, "__name__", None)
         if not isinstance(name, str):
             title = self.schema.get("title")
