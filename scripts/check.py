@@ -1,5 +1,6 @@
 """Run every check the project has: ruff, the generated-code checks, mypy --strict, pyright's type
-completeness of the public API, then pytest.
+completeness of the public API, the transport and stream tests on httpx2 (scripts/httpx2_lane.py),
+then pytest.
 
     python scripts/check.py            # everything (what CI runs)
     python scripts/check.py -k chat    # extra arguments go to pytest
@@ -29,6 +30,14 @@ def main(argv: list[str]) -> int:
         print(f"==> {name}: {' '.join(cmd[1:])}", flush=True)
         if subprocess.run(cmd, cwd=ROOT, check=False).returncode != 0:
             failed.append(name)
+    if not argv:
+        # The transport and stream tests again, with httpx2 in place of httpx (httpx2 needs 3.11+).
+        if sys.version_info >= (3, 11):
+            print("==> httpx2 lane: python scripts/httpx2_lane.py", flush=True)
+            if subprocess.run([py, "scripts/httpx2_lane.py"], cwd=ROOT, check=False).returncode != 0:
+                failed.append("httpx2 lane")
+        else:
+            print("==> httpx2 lane: not run (httpx2 needs Python 3.11+)", flush=True)
     if failed:
         print(f"==> FAILED: {', '.join(failed)}", flush=True)
     print("==> pytest", flush=True)

@@ -22,12 +22,11 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-import httpx
-
+from . import _http as net
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -58,7 +57,7 @@ __all__ = ["DEFAULT_BASE_URL", "Operation", "APIResponse", "AsyncAPIClient", "AP
 R = TypeVar("R")
 
 DEFAULT_BASE_URL = "https://llmwise.ai/api/v1"
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+DEFAULT_TIMEOUT = net.Timeout(60.0, connect=10.0)
 DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
@@ -70,7 +69,7 @@ RETRY_STATUSES = frozenset({408, 409, 429})
 # LLM streams are long-lived: with httpx's default of 100 connections, the 101st concurrent stream
 # waits for one to end. 1,000 connections (100 kept alive when idle), as the openai and anthropic
 # SDKs have. A pool passed as `http_client` keeps its own limits.
-DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+DEFAULT_CONNECTION_LIMITS = net.Limits(max_connections=1000, max_keepalive_connections=100)
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024
 
@@ -82,6 +81,10 @@ _ON_RETRY: ContextVar[Callable[[float, LLMWiseError], None] | None] = ContextVar
 
 # The clock of deadlines (a module global so that tests can drive it, as they do `_sleep`).
 _clock = time.monotonic
+
+
+def _now() -> float:
+    return _clock()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -113,8 +116,8 @@ def normalize_base_url(value: str | None) -> str:
             "pass query parameters per call with extra_query"
         )
     try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        parsed = net.URL(url)
+    except (net.InvalidURL, TypeError, ValueError) as exc:
         raise LLMWiseError(f"Invalid base_url {shown!r}: {exc}") from None
     if parsed.userinfo:
         # Credentials in a URL end up in logs and error messages; the key goes in api_key.
@@ -174,9 +177,9 @@ class _Secret:
 
 
 def check_timeout(value: object, where: str = "timeout") -> None:
-    """A `ValueError` (or `TypeError`) unless `value` is a number of seconds > 0 or an `httpx.Timeout`
-    whose limits are each None (no limit) or such a number (`pool` may be 0)."""
-    if isinstance(value, httpx.Timeout):
+    """A `ValueError` (or `TypeError`) unless `value` is a number of seconds > 0 or a `Timeout` (of
+    httpx or httpx2) whose limits are each None (no limit) or such a number (`pool` may be 0)."""
+    if net.is_timeout(value):
         for name in ("connect", "read", "write", "pool"):
             limit = getattr(value, name)
             if limit is None:
@@ -265,8 +268,8 @@ def check_call_options(options: Mapping[str, Any]) -> None:
         check_header("Idempotency-Key", idempotency_key, "idempotency_key")
 
 
-def _platform_user_agent() -> str:
-    return f"llmwise-python-sdk/{__version__} python/{platform.python_version()} httpx/{httpx.__version__}"
+def _platform_user_agent(lib: net.Library = net.HTTPX) -> str:
+    return f"llmwise-python-sdk/{__version__} python/{platform.python_version()} {lib.name}/{lib.version}"
 
 
 USER_AGENT = _platform_user_agent()
@@ -365,7 +368,7 @@ class Operation(Generic[R]):
         """Retries made so far (set by the transport)."""
 
 
-def parse_json_body(op: Operation[R], response: httpx.Response, strict: bool = False) -> R:
+def parse_json_body(op: Operation[R], response: net.Response, strict: bool = False) -> R:
     """Decode a read 2xx response and parse it into the operation's result type.
 
     `strict`: read the body in strict mode (see `llmwise._models`), raising on any value that does
@@ -396,7 +399,7 @@ def parse_json_body(op: Operation[R], response: httpx.Response, strict: bool = F
     return _parse_data(op, data, response)
 
 
-def _parse_data(op: Operation[R], data: Any, response: httpx.Response) -> R:
+def _parse_data(op: Operation[R], data: Any, response: net.Response) -> R:
     try:
         return op.parse(data)
     except APIResponseValidationError as exc:
@@ -424,7 +427,7 @@ def _parse_data(op: Operation[R], data: Any, response: httpx.Response) -> R:
         raise _with_response(error, response) from None
 
 
-def _with_response(error: APIResponseValidationError, response: httpx.Response) -> APIResponseValidationError:
+def _with_response(error: APIResponseValidationError, response: net.Response) -> APIResponseValidationError:
     error.status_code = response.status_code
     error.request = response.request
     error.response = response
@@ -455,6 +458,20 @@ _encode_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encod
 
 # Headers of the connection pools the clients make themselves, so that requests need not carry them.
 POOL_HEADERS = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+
+
+HttpT = TypeVar("HttpT", net.Client, net.AsyncClient)
+
+
+def _make_pool(lib: net.Library, make: Callable[..., HttpT], timeout: float | net.AnyTimeout, user_agent: str) -> HttpT:
+    """A connection pool of the SDK's own, on `lib` (`make` is its `Client` or `AsyncClient`)."""
+    limits = DEFAULT_CONNECTION_LIMITS
+    return make(
+        timeout=lib.timeout(timeout),
+        follow_redirects=False,
+        headers={**POOL_HEADERS, "User-Agent": user_agent},
+        limits=lib.Limits(max_connections=limits.max_connections, max_keepalive_connections=limits.max_keepalive_connections),
+    )
 _POOL_HEADER_NAMES = frozenset(name.lower() for name in POOL_HEADERS)
 
 
@@ -469,6 +486,9 @@ class BaseClient:
 
     # Whether `_http` is a pool this client made with POOL_HEADERS (not one passed in).
     _pool_headers = False
+    # The HTTP library of the pool (see `llmwise._http`), and the User-Agent naming it.
+    _lib: net.Library = net.HTTPX
+    _user_agent = USER_AGENT
 
     # What watches the calls (see `llmwise._meter`); the clients set these in `__init__`.
     _ledger: Ledger
@@ -482,7 +502,7 @@ class BaseClient:
 
     _api_key: _Secret
     base_url: str
-    timeout: float | httpx.Timeout
+    timeout: float | net.AnyTimeout
     """The limit of each network wait (connect, each read, each write) in seconds, or an
     `httpx.Timeout`; for a stream, the longest wait between two chunks. Not a bound on the call."""
     deadline: float | None
@@ -505,7 +525,7 @@ class BaseClient:
         *,
         api_key: str | None,
         base_url: str | None,
-        timeout: float | httpx.Timeout | None,
+        timeout: float | net.AnyTimeout | None,
         max_retries: int | None,
         default_headers: Mapping[str, str] | None,
         strict_responses: bool | None = None,
@@ -551,11 +571,11 @@ class BaseClient:
 
     def _build_request(
         self,
-        client: httpx.Client | httpx.AsyncClient,
+        client: net.Client | net.AsyncClient,
         op: Operation[Any],
         idempotency_key: str | None,
         time_left: float | None = None,
-    ) -> httpx.Request:
+    ) -> net.Request:
         options = op.options
         extra_headers = options.get("extra_headers")
         if (
@@ -569,7 +589,7 @@ class BaseClient:
             headers = {**self.default_headers, "Authorization": self._api_key.bearer}
         else:
             headers = {
-                "User-Agent": USER_AGENT,
+                "User-Agent": self._user_agent,
                 "Accept": "text/event-stream" if op.stream else "application/json",
                 **self.default_headers,
                 "Authorization": self._api_key.bearer,
@@ -587,8 +607,10 @@ class BaseClient:
             content = _encode_json(body).encode()
             headers["Content-Type"] = "application/json"
         timeout = options.get("timeout", self.timeout)
-        if time_left is not None:
-            timeout = _capped_timeout(timeout, time_left)
+        # As the pool's library takes it (an httpx2 client refuses an `httpx.Timeout`).
+        sent = (
+            self._lib.timeout(timeout) if time_left is None else _capped_timeout(timeout, time_left, self._lib)
+        )
         try:
             return client.build_request(
                 op.method,
@@ -596,13 +618,13 @@ class BaseClient:
                 params=query,
                 content=content,
                 headers=headers,
-                timeout=timeout,
+                timeout=sent,
             )
-        except (httpx.InvalidURL, UnicodeEncodeError) as exc:
+        except net.INVALID_URL_ERRORS + (UnicodeEncodeError,) as exc:  # noqa: RUF005 (mypy reads no starred tuple here)
             # The headers hold the key: not in this frame's locals, which a traceback keeps.
             del headers
             where = f"{op.method} {op.path[:80]}{'...' if len(op.path) > 80 else ''}"
-            if isinstance(exc, httpx.InvalidURL):
+            if isinstance(exc, net.INVALID_URL_ERRORS):
                 # httpx's message names the problem ("URL too long"), not the URL.
                 raise InvalidRequestError(f"Cannot send {where}: {exc} (check the ids and query values)") from None
             raise InvalidRequestError(
@@ -614,7 +636,7 @@ class BaseClient:
             return None
         return op.options.get("idempotency_key") or f"llmwise-{uuid4_hex(os.urandom(16))}"
 
-    def _body_error(self, exc: httpx.TransportError | httpx.DecodingError, response: httpx.Response) -> APIConnectionError:
+    def _body_error(self, exc: net.BodyError, response: net.Response) -> APIConnectionError:
         """The SDK error for a body that broke while read after `_send` returned (streamed responses)."""
         return _transport_error(exc, response.request)
 
@@ -633,7 +655,7 @@ def _byte_limit(name: str, value: int | None, default: int) -> int:
     return value
 
 
-def _too_large(request: httpx.Request, limit: int, what: str = "response body") -> ResponseTooLargeError:
+def _too_large(request: net.Request, limit: int, what: str = "response body") -> ResponseTooLargeError:
     return ResponseTooLargeError(
         f"The {what} of {request.method} {request.url} is larger than {limit:,} bytes once decoded "
         f"(max_response_bytes / max_event_bytes set the limits); nothing of it was kept",
@@ -642,18 +664,18 @@ def _too_large(request: httpx.Request, limit: int, what: str = "response body") 
     )
 
 
-def _capped_timeout(timeout: float | httpx.Timeout | None, time_left: float) -> httpx.Timeout:
+def _capped_timeout(timeout: float | net.AnyTimeout | None, time_left: float, lib: net.Library) -> net.Timeout:
     # Each limit, lowered to the time the deadline leaves (no limit becomes that time).
-    if isinstance(timeout, httpx.Timeout):
+    if timeout is not None and not isinstance(timeout, (int, float)):
         limits = (timeout.connect, timeout.read, timeout.write, timeout.pool)
     else:
         limits = (timeout, timeout, timeout, timeout)
     connect, read, write, pool = (time_left if t is None else min(t, time_left) for t in limits)
-    return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
+    return lib.Timeout(connect=connect, read=read, write=write, pool=pool)
 
 
 def _deadline_error(
-    request: httpx.Request, deadline: float, attempts: int, last_error: LLMWiseError | None
+    request: net.Request, deadline: float, attempts: int, last_error: LLMWiseError | None
 ) -> DeadlineExceededError:
     detail = f"; last error: {last_error.message}" if last_error is not None else ""
     error = DeadlineExceededError(
@@ -666,69 +688,34 @@ def _deadline_error(
     return error
 
 
-class _DeadlineStream(httpx.SyncByteStream, httpx.AsyncByteStream):
-    """A response body that raises `DeadlineExceededError` for data arriving after the deadline.
-
-    Each read already waits at most the time that was left when the attempt started (its timeout
-    is capped so); this stops a body that keeps trickling in past the deadline.
-    """
-
-    def __init__(
-        self, inner: httpx.SyncByteStream | httpx.AsyncByteStream, expires: float, error: Callable[[], LLMWiseError]
-    ) -> None:
-        self._inner = inner
-        self._expires = expires
-        self._error = error
-
-    def __iter__(self) -> Iterator[bytes]:
-        inner = cast(httpx.SyncByteStream, self._inner)
-        for chunk in inner:
-            if _clock() >= self._expires:
-                raise self._error()
-            yield chunk
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        inner = cast(httpx.AsyncByteStream, self._inner)
-        async for chunk in inner:
-            if _clock() >= self._expires:
-                raise self._error()
-            yield chunk
-
-    def close(self) -> None:
-        cast(httpx.SyncByteStream, self._inner).close()
-
-    async def aclose(self) -> None:
-        await cast(httpx.AsyncByteStream, self._inner).aclose()
-
-
-def _hook_status_error(response: httpx.Response) -> APIStatusError:
+def _hook_status_error(response: net.Response) -> APIStatusError:
     # httpx closes the response when a response hook raises: its body may be out of reach.
     try:
         response.content  # noqa: B018
-    except httpx.ResponseNotRead:
-        response = httpx.Response(
+    except net.NOT_READ_ERRORS:
+        response = type(response)(
             response.status_code, headers=response.headers, request=response.request, extensions=response.extensions
         )
     return make_status_error(response)
 
 
 def _send_error(
-    exc: Exception, request: httpx.Request, client: httpx.Client | httpx.AsyncClient, key: _Secret
+    exc: Exception, request: net.Request, client: net.Client | net.AsyncClient, key: _Secret
 ) -> LLMWiseError:
     """The SDK error for whatever `send()` raised (a custom transport or hook may raise anything)."""
     if isinstance(exc, LLMWiseError):
         return exc
     where = f"{request.method} {request.url}"
-    if isinstance(exc, httpx.LocalProtocolError):
+    if isinstance(exc, net.LOCAL_PROTOCOL_ERRORS):
         # h11 refused what we asked it to send (a header value with a line break set after the
         # client was made): its message quotes the value, which may be a secret.
         return InvalidRequestError(
             f"{where} could not be sent: httpx refused it as malformed ({type(exc).__name__}); "
             "check the header names and values (the value is not shown)"
         )
-    if isinstance(exc, (httpx.TransportError, httpx.DecodingError)):
+    if isinstance(exc, net.TRANSPORT_ERRORS):
         return _transport_error(exc, request)
-    if isinstance(exc, httpx.TooManyRedirects):
+    if isinstance(exc, net.REDIRECT_ERRORS):
         return APIError(f"Too many redirects for {where} (the http_client given follows redirects): {exc}")
     if isinstance(exc, RuntimeError) and client.is_closed:
         return ClientClosedError(
@@ -748,9 +735,7 @@ def _send_error(
 
 
 # Every connection pool a client uses, so that a forked child can drop what it inherited.
-_POOLS: weakref.WeakSet[httpx.Client | httpx.AsyncClient] = weakref.WeakSet()
-
-HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+_POOLS: weakref.WeakSet[net.Client | net.AsyncClient] = weakref.WeakSet()
 
 
 class _LazyPool(Generic[HttpT]):
@@ -787,11 +772,9 @@ class _LazyPool(Generic[HttpT]):
         return http
 
 
-def _close_unused(http: httpx.Client | httpx.AsyncClient) -> None:
-    # A pool that never opened a connection has nothing to release: httpx's own flag is enough.
-    from httpx._client import ClientState
-
-    http._state = ClientState.CLOSED
+def _close_unused(http: net.Client | net.AsyncClient) -> None:
+    # A pool that never opened a connection has nothing to release: the library's own flag is enough.
+    net.close_unused(http)
 
 
 def _forget_inherited_connections() -> None:
@@ -818,7 +801,7 @@ def _forget_inherited_connections() -> None:
                 if lock is not None:
                     # A thread of the parent may have held it at the fork; it never will release.
                     pool._optional_thread_lock = type(lock)()  # type: ignore[union-attr]
-                if isinstance(http, httpx.Client):
+                if isinstance(http, net.SYNC_CLIENTS):
                     for connection in inherited:
                         try:
                             connection.close()
@@ -833,18 +816,18 @@ if hasattr(os, "register_at_fork"):
 
 
 def _transport_error(
-    exc: httpx.TransportError | httpx.DecodingError, request: httpx.Request
+    exc: net.BodyError, request: net.Request
 ) -> APIConnectionError:
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, net.TIMEOUT_ERRORS):
         return APITimeoutError(f"Request timed out: {request.method} {request.url}", request=request)
     # Many httpx errors have no message (a reset connection is `ReadError('')`): name the type then.
     detail = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.DecodingError):
+    if isinstance(exc, net.DECODING_ERRORS):
         detail = f"the response body could not be decoded ({detail})"
     return APIConnectionError(f"Connection error on {request.method} {request.url}: {detail}", request=request)
 
 
-def _log_request(request: httpx.Request, attempt: int) -> None:
+def _log_request(request: net.Request, attempt: int) -> None:
     if log.isEnabledFor(logging.DEBUG):
         log.debug(
             "Request %s %s (attempt %d) headers=%s",
@@ -855,7 +838,7 @@ def _log_request(request: httpx.Request, attempt: int) -> None:
         )
 
 
-def _log_retry(request: httpx.Request, error: LLMWiseError, delay: float, retries_left: int) -> None:
+def _log_retry(request: net.Request, error: LLMWiseError, delay: float, retries_left: int) -> None:
     log.info(
         "Retrying %s %s in %.2fs (%d retries left) after: %s",
         request.method,
@@ -892,30 +875,26 @@ async def _async_sleep(seconds: float) -> None:
 class AsyncAPIClient(BaseClient):
     """The async I/O loop: send, retry, hand back a parsed value or an open stream."""
 
-    _pool: _LazyPool[httpx.AsyncClient]
+    _pool: _LazyPool[net.AsyncClient]
     _owns_http: bool
 
-    def _init_http(self, http_client: httpx.AsyncClient | None) -> None:
+    def _init_http(self, http_client: net.AsyncHttpClient | None, http_library: str | None = None) -> None:
         if http_client is None:
-            self._pool = _LazyPool(
-                functools.partial(
-                    httpx.AsyncClient,
-                    timeout=self.timeout,
-                    follow_redirects=False,
-                    headers=POOL_HEADERS,
-                    limits=DEFAULT_CONNECTION_LIMITS,
-                )
-            )
+            self._lib = lib = net.library(http_library or "httpx")
+            self._user_agent = _platform_user_agent(lib)
+            self._pool = _LazyPool(functools.partial(_make_pool, lib, lib.AsyncClient, self.timeout, self._user_agent))
             self._owns_http = True
             self._pool_headers = True
-        elif isinstance(http_client, httpx.AsyncClient):
-            self._pool = _LazyPool(None, http_client)
-            self._owns_http = False
         else:
-            raise TypeError(f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}")
+            self._lib = lib = net.library_of(http_client, net.AsyncClient)
+            if http_library is not None and http_library != lib.name:
+                raise ValueError(f"http_library={http_library!r} but http_client is an {lib.name} client")
+            self._user_agent = _platform_user_agent(lib)
+            self._pool = _LazyPool(None, cast(net.AsyncClient, http_client))
+            self._owns_http = False
 
     @property
-    def _http(self) -> httpx.AsyncClient:
+    def _http(self) -> net.AsyncClient:
         return self._pool.get()
 
     async def request(self, op: Operation[R]) -> R:
@@ -977,20 +956,20 @@ class AsyncAPIClient(BaseClient):
         if meter is not None:
             meter.streaming(stream)
 
-    async def _read_body(self, response: httpx.Response) -> None:
+    async def _read_body(self, response: net.Response) -> None:
         """Read the body of a response `_send` left unread, then release it; errors as `_send`'s."""
         try:
             await self._read(response)
-        except (httpx.StreamConsumed, httpx.StreamClosed):
+        except net.STREAM_USED_ERRORS:
             raise body_consumed_error() from None
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except net.TRANSPORT_ERRORS as exc:
             raise self._body_error(exc, response) from exc
         finally:
             await response.aclose()
 
     async def _send(
         self, op: Operation[Any], stream: AsyncStream[Any] | None, *, read: bool = True
-    ) -> tuple[httpx.Response, int]:
+    ) -> tuple[net.Response, int]:
         # `read=False`: a successful response is returned with its body unread (and open).
         options = op.options
         if options:
@@ -1011,10 +990,10 @@ class AsyncAPIClient(BaseClient):
                 raise _deadline_error(request, cast(float, deadline), retries, last_error)
             _log_request(request, retries)
             error: LLMWiseError
-            response: httpx.Response | None = None
+            response: net.Response | None = None
             try:
                 response = await http.send(request, stream=True)
-            except httpx.HTTPStatusError as exc:
+            except net.STATUS_ERRORS as exc:
                 # A response hook of the caller's http_client called raise_for_status().
                 error = _hook_status_error(exc.response)
                 headers = exc.response.headers
@@ -1023,10 +1002,11 @@ class AsyncAPIClient(BaseClient):
                 headers = None
             if response is not None:
                 if expires is not None:
-                    response.stream = _DeadlineStream(
+                    response.stream = self._lib.deadline_stream(  # type: ignore[assignment]
                         response.stream,
                         expires,
                         functools.partial(_deadline_error, request, cast(float, deadline), retries + 1, None),
+                        _now,
                     )
                 headers = response.headers
                 try:
@@ -1052,7 +1032,7 @@ class AsyncAPIClient(BaseClient):
                     log.info("%s %s -> %d", request.method, request.url, response.status_code)
                 except IncompleteStreamError as exc:
                     error = exc
-                except (httpx.TransportError, httpx.DecodingError) as exc:
+                except net.TRANSPORT_ERRORS as exc:
                     # DecodingError: a body that does not match its Content-Encoding.
                     await response.aclose()
                     error = _transport_error(exc, request)
@@ -1071,7 +1051,7 @@ class AsyncAPIClient(BaseClient):
             retries += 1
             op.retries = retries
 
-    async def _read(self, response: httpx.Response) -> None:
+    async def _read(self, response: net.Response) -> None:
         # `response.aread()`, stopping at `max_response_bytes` of decoded content: a small gzip
         # body may inflate to gigabytes, and httpx would hold all of it.
         limit = self.max_response_bytes
@@ -1104,30 +1084,26 @@ class AsyncAPIClient(BaseClient):
 class APIClient(BaseClient):
     """The async I/O loop: send, retry, hand back a parsed value or an open stream."""
 
-    _pool: _LazyPool[httpx.Client]
+    _pool: _LazyPool[net.Client]
     _owns_http: bool
 
-    def _init_http(self, http_client: httpx.Client | None) -> None:
+    def _init_http(self, http_client: net.HttpClient | None, http_library: str | None = None) -> None:
         if http_client is None:
-            self._pool = _LazyPool(
-                functools.partial(
-                    httpx.Client,
-                    timeout=self.timeout,
-                    follow_redirects=False,
-                    headers=POOL_HEADERS,
-                    limits=DEFAULT_CONNECTION_LIMITS,
-                )
-            )
+            self._lib = lib = net.library(http_library or "httpx")
+            self._user_agent = _platform_user_agent(lib)
+            self._pool = _LazyPool(functools.partial(_make_pool, lib, lib.Client, self.timeout, self._user_agent))
             self._owns_http = True
             self._pool_headers = True
-        elif isinstance(http_client, httpx.Client):
-            self._pool = _LazyPool(None, http_client)
-            self._owns_http = False
         else:
-            raise TypeError(f"http_client must be an httpx.Client, got {type(http_client).__name__}")
+            self._lib = lib = net.library_of(http_client, net.Client)
+            if http_library is not None and http_library != lib.name:
+                raise ValueError(f"http_library={http_library!r} but http_client is an {lib.name} client")
+            self._user_agent = _platform_user_agent(lib)
+            self._pool = _LazyPool(None, cast(net.Client, http_client))
+            self._owns_http = False
 
     @property
-    def _http(self) -> httpx.Client:
+    def _http(self) -> net.Client:
         return self._pool.get()
 
     def request(self, op: Operation[R]) -> R:
@@ -1189,20 +1165,20 @@ class APIClient(BaseClient):
         if meter is not None:
             meter.streaming(stream)
 
-    def _read_body(self, response: httpx.Response) -> None:
+    def _read_body(self, response: net.Response) -> None:
         """Read the body of a response `_send` left unread, then release it; errors as `_send`'s."""
         try:
             self._read(response)
-        except (httpx.StreamConsumed, httpx.StreamClosed):
+        except net.STREAM_USED_ERRORS:
             raise body_consumed_error() from None
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except net.TRANSPORT_ERRORS as exc:
             raise self._body_error(exc, response) from exc
         finally:
             response.close()
 
     def _send(
         self, op: Operation[Any], stream: Stream[Any] | None, *, read: bool = True
-    ) -> tuple[httpx.Response, int]:
+    ) -> tuple[net.Response, int]:
         # `read=False`: a successful response is returned with its body unread (and open).
         options = op.options
         if options:
@@ -1223,10 +1199,10 @@ class APIClient(BaseClient):
                 raise _deadline_error(request, cast(float, deadline), retries, last_error)
             _log_request(request, retries)
             error: LLMWiseError
-            response: httpx.Response | None = None
+            response: net.Response | None = None
             try:
                 response = http.send(request, stream=True)
-            except httpx.HTTPStatusError as exc:
+            except net.STATUS_ERRORS as exc:
                 # A response hook of the caller's http_client called raise_for_status().
                 error = _hook_status_error(exc.response)
                 headers = exc.response.headers
@@ -1235,10 +1211,11 @@ class APIClient(BaseClient):
                 headers = None
             if response is not None:
                 if expires is not None:
-                    response.stream = _DeadlineStream(
+                    response.stream = self._lib.deadline_stream(  # type: ignore[assignment]
                         response.stream,
                         expires,
                         functools.partial(_deadline_error, request, cast(float, deadline), retries + 1, None),
+                        _now,
                     )
                 headers = response.headers
                 try:
@@ -1264,7 +1241,7 @@ class APIClient(BaseClient):
                     log.info("%s %s -> %d", request.method, request.url, response.status_code)
                 except IncompleteStreamError as exc:
                     error = exc
-                except (httpx.TransportError, httpx.DecodingError) as exc:
+                except net.TRANSPORT_ERRORS as exc:
                     # DecodingError: a body that does not match its Content-Encoding.
                     response.close()
                     error = _transport_error(exc, request)
@@ -1283,7 +1260,7 @@ class APIClient(BaseClient):
             retries += 1
             op.retries = retries
 
-    def _read(self, response: httpx.Response) -> None:
+    def _read(self, response: net.Response) -> None:
         # `response.read()`, stopping at `max_response_bytes` of decoded content: a small gzip
         # body may inflate to gigabytes, and httpx would hold all of it.
         limit = self.max_response_bytes

@@ -5,9 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
-
-import httpx
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._base_client import APIClient, AsyncAPIClient, BaseClient, normalize_base_url
 from ._budget import Budget
@@ -18,6 +16,7 @@ from ._legacy_api import AsyncLegacyMethods, LegacyMethods
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from ._http import AnyTimeout, AsyncHttpClient, HttpClient
     from .resources.blend import AsyncBlend, Blend
     from .resources.chat import AsyncChat, Chat
     from .resources.compare import AsyncCompare, Compare
@@ -40,7 +39,7 @@ def _with_options(
     *,
     api_key: str | None,
     base_url: str | None,
-    timeout: float | httpx.Timeout | None,
+    timeout: float | AnyTimeout | None,
     max_retries: int | None,
     default_headers: Mapping[str, str] | None,
     strict_responses: bool | None = None,
@@ -93,14 +92,18 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         api_key: `mm_sk_...`; defaults to the `LLMWISE_API_KEY` environment variable.
         base_url: defaults to `LLMWISE_BASE_URL`, else `https://llmwise.ai/api/v1`; a bare origin
             gets `/api/v1` appended.
-        timeout: the limit of each network wait in seconds (or an `httpx.Timeout`): connecting, each
-            read, each write; for streams, the longest wait between two chunks (default 60 s, 10 s to
-            connect). It does not bound a whole call: see `deadline`.
+        timeout: the limit of each network wait in seconds (or an `httpx.Timeout` / `httpx2.Timeout`):
+            connecting, each read, each write; for streams, the longest wait between two chunks
+            (default 60 s, 10 s to connect). It does not bound a whole call: see `deadline`.
         client: the 0.1 name of `http_client` (deprecated); its base URL and `Authorization` header
             are used when `base_url` / `api_key` are not given, as 0.1 did.
         max_retries: retries of connection errors, timeouts, 408/409/429 and 5xx (default 2).
         default_headers: headers sent with every request.
-        http_client: your own `httpx.AsyncClient` (proxies, transports); the SDK adds URL and auth.
+        http_client: your own `httpx.AsyncClient` or `httpx2.AsyncClient` (proxies, transports); the
+            SDK adds URL and auth. It keeps its own limits and is not closed by `close()`.
+        http_library: the HTTP library of the pool the SDK makes when no `http_client` is given:
+            "httpx" (the default) or "httpx2" (pydantic's maintained fork of httpx; `pip install
+            "llmwise[httpx2]"`).
         strict_responses: raise `APIResponseValidationError` when a response value does not fit its
             model, instead of keeping it as sent (listed in `response_issues`); defaults to the
             `LLMWISE_STRICT_RESPONSES` environment variable (`1` turns it on), else off.
@@ -125,12 +128,13 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         self,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        client: httpx.AsyncClient | None = None,
+        timeout: float | AnyTimeout | None = None,
+        client: AsyncHttpClient | None = None,
         *,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: AsyncHttpClient | None = None,
+        http_library: Literal["httpx", "httpx2"] | None = None,
         strict_responses: bool | None = None,
         deadline: float | None = None,
         max_response_bytes: int | None = None,
@@ -155,7 +159,7 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
             max_event_bytes=max_event_bytes,
         )
         _init_watchers(self, ledger_size, tracing, tracer_provider, trace_content)
-        self._init_http(http_client)
+        self._init_http(http_client, http_library)
 
     @property
     def ledger(self) -> Ledger:
@@ -179,7 +183,7 @@ class AsyncLLMWise(AsyncAPIClient, AsyncLegacyMethods):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
+        timeout: float | AnyTimeout | None = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         strict_responses: bool | None = None,
@@ -314,14 +318,18 @@ class LLMWise(APIClient, LegacyMethods):
         api_key: `mm_sk_...`; defaults to the `LLMWISE_API_KEY` environment variable.
         base_url: defaults to `LLMWISE_BASE_URL`, else `https://llmwise.ai/api/v1`; a bare origin
             gets `/api/v1` appended.
-        timeout: the limit of each network wait in seconds (or an `httpx.Timeout`): connecting, each
-            read, each write; for streams, the longest wait between two chunks (default 60 s, 10 s to
-            connect). It does not bound a whole call: see `deadline`.
+        timeout: the limit of each network wait in seconds (or an `httpx.Timeout` / `httpx2.Timeout`):
+            connecting, each read, each write; for streams, the longest wait between two chunks
+            (default 60 s, 10 s to connect). It does not bound a whole call: see `deadline`.
         client: the 0.1 name of `http_client` (deprecated); its base URL and `Authorization` header
             are used when `base_url` / `api_key` are not given, as 0.1 did.
         max_retries: retries of connection errors, timeouts, 408/409/429 and 5xx (default 2).
         default_headers: headers sent with every request.
-        http_client: your own `httpx.Client` (proxies, transports); the SDK adds URL and auth.
+        http_client: your own `httpx.Client` or `httpx2.Client` (proxies, transports); the
+            SDK adds URL and auth. It keeps its own limits and is not closed by `close()`.
+        http_library: the HTTP library of the pool the SDK makes when no `http_client` is given:
+            "httpx" (the default) or "httpx2" (pydantic's maintained fork of httpx; `pip install
+            "llmwise[httpx2]"`).
         strict_responses: raise `APIResponseValidationError` when a response value does not fit its
             model, instead of keeping it as sent (listed in `response_issues`); defaults to the
             `LLMWISE_STRICT_RESPONSES` environment variable (`1` turns it on), else off.
@@ -346,12 +354,13 @@ class LLMWise(APIClient, LegacyMethods):
         self,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        client: httpx.Client | None = None,
+        timeout: float | AnyTimeout | None = None,
+        client: HttpClient | None = None,
         *,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
-        http_client: httpx.Client | None = None,
+        http_client: HttpClient | None = None,
+        http_library: Literal["httpx", "httpx2"] | None = None,
         strict_responses: bool | None = None,
         deadline: float | None = None,
         max_response_bytes: int | None = None,
@@ -376,7 +385,7 @@ class LLMWise(APIClient, LegacyMethods):
             max_event_bytes=max_event_bytes,
         )
         _init_watchers(self, ledger_size, tracing, tracer_provider, trace_content)
-        self._init_http(http_client)
+        self._init_http(http_client, http_library)
 
     @property
     def ledger(self) -> Ledger:
@@ -400,7 +409,7 @@ class LLMWise(APIClient, LegacyMethods):
         *,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
+        timeout: float | AnyTimeout | None = None,
         max_retries: int | None = None,
         default_headers: Mapping[str, str] | None = None,
         strict_responses: bool | None = None,

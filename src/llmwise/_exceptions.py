@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    import httpx
+    from ._http import Request, Response
 
 __all__ = [
     "LLMWiseError",
@@ -103,8 +103,8 @@ class LLMWiseError(Exception):
         status_code: int | None = None,
         body: Any = None,
         payload: Any = None,
-        request: httpx.Request | None = None,
-        response: httpx.Response | None = None,
+        request: Request | None = None,
+        response: Response | None = None,
         headers: Mapping[str, str] | None = None,
         request_id: str | None = None,
         partial_text: str = "",
@@ -432,7 +432,7 @@ def excerpt(text: str, limit: int = 2000) -> str:
     return f"{text[:limit]}... [cut: {len(text):,} characters in all]"
 
 
-def make_status_error(response: httpx.Response) -> APIStatusError:
+def make_status_error(response: Response) -> APIStatusError:
     """Build the status error for a response whose body has already been read."""
     body: Any
     if len(response.content) > ERROR_BODY_LIMIT:

@@ -25,7 +25,7 @@ from functools import cache, reduce
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    import httpx
+    from ._http import AsyncHttpClient, HttpClient
 
 __all__ = [
     "LEGACY",
@@ -366,8 +366,8 @@ class LegacyCallable:
 
 def legacy_http_client(
     owner: str,
-    client: httpx.Client | httpx.AsyncClient,
-    http_client: httpx.Client | httpx.AsyncClient | None,
+    client: HttpClient | AsyncHttpClient,
+    http_client: HttpClient | AsyncHttpClient | None,
     api_key: str | None,
     base_url: str | None,
 ) -> tuple[str | None, str | None]:

@@ -32,8 +32,7 @@ from contextvars import ContextVar
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast, overload
 
-import httpx
-
+from . import _http as net
 from ._exceptions import LLMWiseError, RateLimitInfo
 
 if TYPE_CHECKING:
@@ -76,10 +75,10 @@ class ResponseCapture:
 RESPONSE_CAPTURE: ContextVar[ResponseCapture | None] = ContextVar("llmwise_response_capture", default=None)
 
 
-def _is_read(response: httpx.Response) -> bool:
+def _is_read(response: net.Response) -> bool:
     try:
         response.content  # noqa: B018
-    except httpx.ResponseNotRead:
+    except net.NOT_READ_ERRORS:
         return False
     return True
 
@@ -96,17 +95,17 @@ def body_consumed_error() -> LLMWiseError:
 class BaseAPIResponse(Generic[R]):
     """What `APIResponse` and `AsyncAPIResponse` share: the response's status and headers."""
 
-    http_response: httpx.Response
+    http_response: net.Response
     """The `httpx.Response` itself."""
     retries_taken: int
     """How many retries were needed before this response (0: the first attempt answered)."""
 
     def __init__(
         self,
-        http_response: httpx.Response,
+        http_response: net.Response,
         *,
         retries_taken: int,
-        parse: Callable[[httpx.Response], R] | None,
+        parse: Callable[[net.Response], R] | None,
         stream: Any,
     ) -> None:
         self.http_response = http_response
@@ -122,7 +121,7 @@ class BaseAPIResponse(Generic[R]):
         return self.http_response.status_code
 
     @property
-    def headers(self) -> httpx.Headers:
+    def headers(self) -> net.Headers:
         """The response headers."""
         return self.http_response.headers
 
@@ -138,12 +137,12 @@ class BaseAPIResponse(Generic[R]):
         return RateLimitInfo.from_headers(self.http_response.headers)
 
     @property
-    def http_request(self) -> httpx.Request:
+    def http_request(self) -> net.Request:
         """The request that was sent (its last attempt)."""
         return self.http_response.request
 
     @property
-    def url(self) -> httpx.URL:
+    def url(self) -> net.URL:
         """The URL of the request."""
         return self.http_response.url
 
@@ -182,11 +181,11 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
 
     def __init__(
         self,
-        http_response: httpx.Response,
+        http_response: net.Response,
         *,
         client: AsyncAPIClient,
         retries_taken: int,
-        parse: Callable[[httpx.Response], R] | None = None,
+        parse: Callable[[net.Response], R] | None = None,
         stream: AsyncStream[Any] | None = None,
     ) -> None:
         super().__init__(http_response, retries_taken=retries_taken, parse=parse, stream=stream)
@@ -206,7 +205,7 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
                     # with_streaming_response: the stream starts reading the body now.
                     try:
                         await stream._attach(self.http_response)
-                    except (httpx.StreamConsumed, httpx.StreamClosed):
+                    except net.STREAM_USED_ERRORS:
                         raise body_consumed_error() from None
                 self._parsed = stream
         return cast(R, self._parsed)
@@ -234,9 +233,9 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         try:
             async for chunk in self.http_response.aiter_bytes(chunk_size):  # noqa: UP028, RUF100
                 yield chunk
-        except (httpx.StreamConsumed, httpx.StreamClosed):
+        except net.STREAM_USED_ERRORS:
             raise body_consumed_error() from None
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except net.TRANSPORT_ERRORS as exc:
             raise self._client._body_error(exc, self.http_response) from exc
 
     async def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
@@ -245,9 +244,9 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         try:
             async for chunk in self.http_response.aiter_text(chunk_size):  # noqa: UP028, RUF100
                 yield chunk
-        except (httpx.StreamConsumed, httpx.StreamClosed):
+        except net.STREAM_USED_ERRORS:
             raise body_consumed_error() from None
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except net.TRANSPORT_ERRORS as exc:
             raise self._client._body_error(exc, self.http_response) from exc
 
     async def iter_lines(self) -> AsyncIterator[str]:
@@ -256,9 +255,9 @@ class AsyncAPIResponse(BaseAPIResponse[R]):
         try:
             async for line in self.http_response.aiter_lines():  # noqa: UP028, RUF100
                 yield line
-        except (httpx.StreamConsumed, httpx.StreamClosed):
+        except net.STREAM_USED_ERRORS:
             raise body_consumed_error() from None
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except net.TRANSPORT_ERRORS as exc:
             raise self._client._body_error(exc, self.http_response) from exc
 
     async def aclose(self) -> None:
@@ -278,11 +277,11 @@ class APIResponse(BaseAPIResponse[R]):
 
     def __init__(
         self,
-        http_response: httpx.Response,
+        http_response: net.Response,
         *,
         client: APIClient,
         retries_taken: int,
-        parse: Callable[[httpx.Response], R] | None = None,
+        parse: Callable[[net.Response], R] | None = None,
         stream: Stream[Any] | None = None,
     ) -> None:
         super().__init__(http_response, retries_taken=retries_taken, parse=parse, stream=stream)
@@ -302,7 +301,7 @@ class APIResponse(BaseAPIResponse[R]):
                     # with_streaming_response: the stream starts reading the body now.
                     try:
                         stream._attach(self.http_response)
-                    except (httpx.StreamConsumed, httpx.StreamClosed):
+                    except net.STREAM_USED_ERRORS:
                         raise body_consumed_error() from None
                 self._parsed = stream
         return cast(R, self._parsed)
@@ -330,9 +329,9 @@ class APIResponse(BaseAPIResponse[R]):
         try:
             for chunk in self.http_response.iter_bytes(chunk_size):  # noqa: UP028, RUF100
                 yield chunk
-        except (httpx.StreamConsumed, httpx.StreamClosed):
+        except net.STREAM_USED_ERRORS:
             raise body_consumed_error() from None
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except net.TRANSPORT_ERRORS as exc:
             raise self._client._body_error(exc, self.http_response) from exc
 
     def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
@@ -341,9 +340,9 @@ class APIResponse(BaseAPIResponse[R]):
         try:
             for chunk in self.http_response.iter_text(chunk_size):  # noqa: UP028, RUF100
                 yield chunk
-        except (httpx.StreamConsumed, httpx.StreamClosed):
+        except net.STREAM_USED_ERRORS:
             raise body_consumed_error() from None
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except net.TRANSPORT_ERRORS as exc:
             raise self._client._body_error(exc, self.http_response) from exc
 
     def iter_lines(self) -> Iterator[str]:
@@ -352,9 +351,9 @@ class APIResponse(BaseAPIResponse[R]):
         try:
             for line in self.http_response.iter_lines():  # noqa: UP028, RUF100
                 yield line
-        except (httpx.StreamConsumed, httpx.StreamClosed):
+        except net.STREAM_USED_ERRORS:
             raise body_consumed_error() from None
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except net.TRANSPORT_ERRORS as exc:
             raise self._client._body_error(exc, self.http_response) from exc
 
     def close(self) -> None:

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, Union
 from typing_extensions import TypedDict
 
 if TYPE_CHECKING:
-    import httpx
+    from ._http import AnyTimeout
 
 __all__ = ["RequestOptions", "TimeoutTypes", "Headers", "Query", "Body"]
 
-TimeoutTypes = Union[float, "httpx.Timeout", None]
+TimeoutTypes = Union[float, "AnyTimeout", None]
 Headers = Mapping[str, str]
 Query = Mapping[str, Any]
 Body = Mapping[str, Any]
@@ -27,7 +27,7 @@ class RequestOptions(TypedDict, total=False):
     """Query parameters added to this call."""
     extra_body: Body
     """JSON body fields added to this call (for API fields this SDK does not know yet)."""
-    timeout: float | httpx.Timeout
+    timeout: float | AnyTimeout
     """Timeout of each network wait of this call in seconds (for streams: between two chunks)."""
     deadline: float | None
     """Seconds the whole call may take: every attempt, every wait between retries and, for a

@@ -46,9 +46,8 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-import httpx
-
 from .. import _base_client as _transport
+from .. import _http as net
 from .._exceptions import (
     APIResponseValidationError,
     DeadlineExceededError,
@@ -349,12 +348,12 @@ class StreamState(Generic[EventT]):
             error.request = cause.request
         return error
 
-    def broken(self, exc: httpx.TransportError | httpx.DecodingError) -> IncompleteStreamError:
+    def broken(self, exc: net.BodyError) -> IncompleteStreamError:
         """The error to raise when reading the body failed."""
-        if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, net.TIMEOUT_ERRORS):
             return self.incomplete("No data arrived on the stream within the read timeout.", exc, timeout=True)
         detail = str(exc) or type(exc).__name__  # a reset connection is `ReadError('')`
-        if isinstance(exc, httpx.DecodingError):
+        if isinstance(exc, net.DECODING_ERRORS):
             return self.incomplete(f"The stream's body could not be decoded ({detail}).", exc)
         return self.incomplete(f"The connection broke mid-stream ({detail}).", exc)
 
@@ -362,7 +361,7 @@ class StreamState(Generic[EventT]):
 class _StreamBase(Generic[EventT]):
     """What both stream classes share that involves no I/O."""
 
-    response: httpx.Response | None
+    response: net.Response | None
     _state: StreamState[EventT]
     # Set by the transport when something watches the call (budgets, the ledger, tracing: see
     # `llmwise._meter`): told once how the stream ended, with the error that ended it, if any.
@@ -380,9 +379,9 @@ class _StreamBase(Generic[EventT]):
         return self._state.accumulator.text
 
     @property
-    def headers(self) -> httpx.Headers:
+    def headers(self) -> net.Headers:
         """The response headers (empty before the stream has started)."""
-        return self.response.headers if self.response is not None else httpx.Headers()
+        return self.response.headers if self.response is not None else net.Headers()
 
     @property
     def request_id(self) -> str | None:
@@ -412,7 +411,7 @@ class AsyncBodyTail:
     """Reading the rest of a body after an async stream's end: bounded in time, a read still waiting
     past `_TAIL_WAIT` is cancelled (the connection, mid-body, is then closed by httpcore)."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: net.Response) -> None:
         import anyio  # a dependency of httpx, which runs its own async I/O on it
 
         self._scope = anyio.move_on_after(_TAIL_WAIT)
@@ -433,7 +432,7 @@ class BodyTail:
     """Reading the rest of a body after a stream's end: a sync read cannot be cancelled, so one is
     made only when it will not wait on the server (beyond what is left of `_TAIL_WAIT`)."""
 
-    def __init__(self, response: httpx.Response) -> None:
+    def __init__(self, response: net.Response) -> None:
         self._response = response
         self._until = time.monotonic() + _TAIL_WAIT
 
@@ -469,7 +468,7 @@ class BodyTail:
             return False
 
 
-def _end_received(response: httpx.Response) -> bool:
+def _end_received(response: net.Response) -> bool:
     """Whether the rest of this HTTP/1.1 response's body, up to its end, was received already."""
     headers = response.headers
     if "chunked" not in headers.get("transfer-encoding", "").lower():
@@ -578,7 +577,7 @@ class AsyncStream(_StreamBase[EventT]):
             await self._client.open_stream(self._op, self)
         return self
 
-    async def _attach(self, response: httpx.Response) -> None:
+    async def _attach(self, response: net.Response) -> None:
         self.response = response
         self._closed = False
         self._state.reset()
@@ -605,10 +604,10 @@ class AsyncStream(_StreamBase[EventT]):
             self._state.feed_eof()
         except DeadlineExceededError as exc:  # data arrived after the deadline (the transport checks)
             raise self._state.deadline_passed(exc) from exc
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except net.TRANSPORT_ERRORS as exc:
             if (
                 deadline_at is not None
-                and isinstance(exc, httpx.TimeoutException)
+                and isinstance(exc, net.TIMEOUT_ERRORS)
                 and _transport._clock() >= deadline_at
             ):
                 raise self._state.deadline_passed(exc) from exc
@@ -772,7 +771,7 @@ class Stream(_StreamBase[EventT]):
             self._client.open_stream(self._op, self)
         return self
 
-    def _attach(self, response: httpx.Response) -> None:
+    def _attach(self, response: net.Response) -> None:
         self.response = response
         self._closed = False
         self._state.reset()
@@ -799,10 +798,10 @@ class Stream(_StreamBase[EventT]):
             self._state.feed_eof()
         except DeadlineExceededError as exc:  # data arrived after the deadline (the transport checks)
             raise self._state.deadline_passed(exc) from exc
-        except (httpx.TransportError, httpx.DecodingError) as exc:
+        except net.TRANSPORT_ERRORS as exc:
             if (
                 deadline_at is not None
-                and isinstance(exc, httpx.TimeoutException)
+                and isinstance(exc, net.TIMEOUT_ERRORS)
                 and _transport._clock() >= deadline_at
             ):
                 raise self._state.deadline_passed(exc) from exc
