@@ -166,7 +166,8 @@ async def _fan_out(total: int, concurrency: int, one: Callable[[], Awaitable[int
     async def worker() -> None:
         while remaining[0] > 0:
             remaining[0] -= 1
-            counts[0] += await one()
+            done = await one()  # not `counts[0] += await one()`: that reads counts[0] before awaiting
+            counts[0] += done
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return counts[0]
