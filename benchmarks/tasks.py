@@ -2,7 +2,13 @@
 
 Every factory takes the server's base URL and returns a zero-argument callable that does one unit of
 work (one call, one whole stream, one batch) and returns a count, so the runner can time it. The
-openai SDK is imported only inside its factories: this module (and the smoke test) works without it.
+openai SDK and httpx2 are imported only inside the factories that use them: this module (and the
+smoke test) works without them.
+
+The floors take `lib`, the HTTP library's module name: "httpx" or "httpx2" (pydantic's fork of
+httpx: the same API under another name). The llmwise contenders take `lib` too: None is the SDK's
+own pool (what a user gets by default), "httpx2" an `httpx2.Client` / `httpx2.AsyncClient` passed
+in as `http_client` (an SDK that does not support httpx2 raises TypeError there).
 
 Run as a script it measures memory in a fresh process and prints one JSON line:
 
@@ -14,14 +20,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib
 import json
-import resource
 import sys
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from llmwise import LLMWise
 
 API_KEY = "mm_sk_benchmark"
 MODEL = "bench-model"
@@ -30,6 +39,26 @@ CALL_PIECES = 50  # words in a non-streamed answer (~300 bytes of content)
 
 Call = Callable[[], int]
 AsyncCall = Callable[[], Awaitable[int]]
+Close = Callable[[], Awaitable[None]]
+
+# httpx's default pool (`httpx.AsyncClient()` with no `limits`): what the raw async floor runs on.
+HTTPX_DEFAULT_LIMITS = {"max_connections": 100, "max_keepalive_connections": 20, "keepalive_expiry": 5.0}
+
+
+def _lib(name: str) -> Any:
+    """The HTTP library's module: httpx, or httpx2 (imported only when asked for)."""
+    return httpx if name == "httpx" else importlib.import_module(name)
+
+
+def _sdk_limits() -> dict[str, Any]:
+    """The limits of the pool `AsyncLLMWise()` / `LLMWise()` makes itself (1,000 connections, 100
+    kept alive), for an httpx2 pool that mirrors it."""
+    fallback: dict[str, Any] = {"max_connections": 1000, "max_keepalive_connections": 100, "keepalive_expiry": 5.0}
+    try:
+        from llmwise._base_client import DEFAULT_CONNECTION_LIMITS as limits
+    except ImportError:  # a private name: if it moves, the figures it had when this was written
+        return fallback
+    return {name: getattr(limits, name, default) for name, default in fallback.items()}
 
 
 def _llmwise_payload(pieces: int, stream: bool) -> dict[str, Any]:
@@ -43,9 +72,9 @@ def _headers() -> dict[str, str]:
 # --- per-call overhead: one non-streamed chat ---------------------------------------------------------
 
 
-def call_floor(url: str) -> Call:
-    """Raw httpx + json: the least any client must do (encode, send, read, decode)."""
-    client = httpx.Client(timeout=60)
+def call_floor(url: str, lib: str = "httpx") -> Call:
+    """Raw httpx (or httpx2) + json: the least any client must do (encode, send, read, decode)."""
+    client = _lib(lib).Client(timeout=60)
     endpoint = f"{url}/api/v1/chat"
     headers = _headers()
 
@@ -60,10 +89,16 @@ def call_floor(url: str) -> Call:
     return run
 
 
-def call_llmwise(url: str) -> Call:
+def _sync_sdk(url: str, lib: str | None, http: Any = None) -> LLMWise:
     from llmwise import LLMWise
 
-    client = LLMWise(api_key=API_KEY, base_url=url)
+    if lib is None:
+        return LLMWise(api_key=API_KEY, base_url=url)
+    return LLMWise(api_key=API_KEY, base_url=url, http_client=_lib(lib).Client(timeout=60) if http is None else http)
+
+
+def call_llmwise(url: str, lib: str | None = None) -> Call:
+    client = _sync_sdk(url, lib)
 
     def run() -> int:
         answer = client.chat.create(model=MODEL, messages=MESSAGES, max_tokens=CALL_PIECES)  # type: ignore[arg-type]
@@ -87,7 +122,7 @@ def call_openai(url: str) -> Call:
 # --- stream throughput: one long chat stream -----------------------------------------------------------
 
 
-def _floor_stream(client: httpx.Client, endpoint: str, payload: dict[str, Any]) -> int:
+def _floor_stream(client: Any, endpoint: str, payload: dict[str, Any]) -> int:
     events = 0
     with client.stream("POST", endpoint, content=json.dumps(payload).encode(), headers=_headers()) as response:
         if response.status_code != 200:
@@ -102,9 +137,9 @@ def _floor_stream(client: httpx.Client, endpoint: str, payload: dict[str, Any]) 
     return events
 
 
-def stream_floor(url: str, pieces: int) -> Call:
+def stream_floor(url: str, pieces: int, lib: str = "httpx") -> Call:
     """A plain `iter_lines` + `json.loads` loop over the LLMWise stream: parsing, no types."""
-    client = httpx.Client(timeout=60)
+    client = _lib(lib).Client(timeout=60)
     endpoint = f"{url}/api/v1/chat"
     return lambda: _floor_stream(client, endpoint, _llmwise_payload(pieces, True))
 
@@ -116,10 +151,8 @@ def stream_floor_openai_shape(url: str, pieces: int) -> Call:
     return lambda: _floor_stream(client, endpoint, _llmwise_payload(pieces, True))
 
 
-def stream_llmwise(url: str, pieces: int) -> Call:
-    from llmwise import LLMWise
-
-    client = LLMWise(api_key=API_KEY, base_url=url)
+def stream_llmwise(url: str, pieces: int, lib: str | None = None) -> Call:
+    client = _sync_sdk(url, lib)
 
     def run() -> int:
         events = 0
@@ -147,13 +180,16 @@ def stream_openai(url: str, pieces: int) -> Call:
     return run
 
 
-def check_stream_text(url: str, pieces: int) -> str:
+def check_stream_text(url: str, pieces: int, lib: str | None = None) -> str:
     """The text llmwise assembles from a stream (the runner checks it against the server's)."""
-    from llmwise import LLMWise
-
-    with LLMWise(api_key=API_KEY, base_url=url) as client:
-        stream = client.chat.stream(model=MODEL, messages=MESSAGES, max_tokens=pieces)  # type: ignore[arg-type]
-        return stream.get_final_completion().content
+    http = None if lib is None else _lib(lib).Client(timeout=60)
+    try:
+        with _sync_sdk(url, lib, http) as client:
+            stream = client.chat.stream(model=MODEL, messages=MESSAGES, max_tokens=pieces)  # type: ignore[arg-type]
+            return stream.get_final_completion().content
+    finally:
+        if http is not None:
+            http.close()  # a pool passed in is the caller's to close
 
 
 # --- async: 1,000 requests at concurrency 100 ------------------------------------------------------------
@@ -166,15 +202,18 @@ async def _fan_out(total: int, concurrency: int, one: Callable[[], Awaitable[int
     async def worker() -> None:
         while remaining[0] > 0:
             remaining[0] -= 1
-            counts[0] += await one()
+            done = await one()  # not `counts[0] += await one()`: that reads counts[0] before awaiting
+            counts[0] += done
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return counts[0]
 
 
-def async_floor(url: str, total: int, concurrency: int) -> tuple[AsyncCall, Callable[[], Awaitable[None]]]:
-    """Raw `httpx.AsyncClient` (default pool limits, as `AsyncLLMWise` uses) + json."""
-    client = httpx.AsyncClient(timeout=60)
+def async_floor(url: str, total: int, concurrency: int, lib: str = "httpx") -> tuple[AsyncCall, Close]:
+    """Raw `httpx.AsyncClient` (httpx's default pool: 100 connections, 20 kept alive) + json; or
+    `httpx2.AsyncClient` with those same limits."""
+    module = _lib(lib)
+    client = module.AsyncClient(timeout=60, limits=module.Limits(**HTTPX_DEFAULT_LIMITS))
     endpoint = f"{url}/api/v1/chat"
     headers = _headers()
 
@@ -188,43 +227,88 @@ def async_floor(url: str, total: int, concurrency: int) -> tuple[AsyncCall, Call
     return (lambda: _fan_out(total, concurrency, one)), client.aclose
 
 
-def async_llmwise(url: str, total: int, concurrency: int) -> tuple[AsyncCall, Callable[[], Awaitable[None]]]:
+def async_llmwise(url: str, total: int, concurrency: int, lib: str | None = None) -> tuple[AsyncCall, Close]:
+    """`AsyncLLMWise()` on its own pool; or on an `httpx2.AsyncClient` with that pool's limits."""
     from llmwise import AsyncLLMWise
 
-    client = AsyncLLMWise(api_key=API_KEY, base_url=url)
+    if lib is None:
+        client = AsyncLLMWise(api_key=API_KEY, base_url=url)
+        close = client.aclose
+    else:
+        module = _lib(lib)
+        http = module.AsyncClient(timeout=60, limits=module.Limits(**_sdk_limits()))
+        client = AsyncLLMWise(api_key=API_KEY, base_url=url, http_client=http)
+
+        async def close() -> None:
+            await client.aclose()
+            await http.aclose()  # a pool passed in is the caller's to close
 
     async def one() -> int:
         answer = await client.chat.create(model=MODEL, messages=MESSAGES, max_tokens=CALL_PIECES)  # type: ignore[arg-type]
         return len(answer.content)
 
-    return (lambda: _fan_out(total, concurrency, one)), client.aclose
+    return (lambda: _fan_out(total, concurrency, one)), close
 
 
 # --- memory (run in a fresh process each) ----------------------------------------------------------------
 
 
-def _maxrss_bytes() -> int:
-    # ru_maxrss is in KiB on Linux, bytes on macOS.
-    value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return value if sys.platform == "darwin" else value * 1024
+# Resident memory, Linux only (None elsewhere). Not `getrusage().ru_maxrss`: Linux keeps that
+# high-water mark across exec, so in a child it is the runner's size at fork. /proc/self/status's
+# VmHWM is this process's own, and writing "5" to /proc/self/clear_refs resets it to the current
+# resident size (Linux 4.0+), so the high-water mark of one stretch of work can be read.
 
 
-def _measure(run: Callable[[], int]) -> dict[str, Any]:
-    gc.collect()
-    tracemalloc.start()
-    events = run()
-    current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return {"events": events, "traced_peak_bytes": peak, "traced_retained_bytes": current, "maxrss_bytes": _maxrss_bytes()}
+def _proc_status_bytes(field: str) -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) * 1024  # "VmHWM:   12345 kB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _reset_rss_high_water() -> int | None:
+    """Reset the resident high-water mark; the resident size now, or None if it cannot be done."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+    except OSError:
+        return None
+    return _proc_status_bytes("VmRSS")
+
+
+def _rss_growth(baseline: int | None) -> int | None:
+    """How far the resident high-water mark rose above `baseline` (from `_reset_rss_high_water`)."""
+    high = _proc_status_bytes("VmHWM")
+    return None if baseline is None or high is None else high - baseline
 
 
 def memory_stream(url: str, contender: str, events: int) -> dict[str, Any]:
-    """Peak memory while reading one stream of `events` text events to the end (and keeping it)."""
+    """Peak memory while reading one stream of `events` text events to the end (and keeping it):
+    the resident high-water mark's rise over the resident size before it (a first read, untraced,
+    as tracemalloc's own bookkeeping is resident too), then tracemalloc's peak (a second read)."""
     factory = {"floor": stream_floor, "llmwise": stream_llmwise}[contender]
     run = factory(url, events)
-    run_small = factory(url, 10)
-    run_small()  # warm up: imports, pydantic schemas, the connection
-    return _measure(run)
+    factory(url, 10)()  # warm up: imports, pydantic schemas, the connection
+    gc.collect()
+    baseline = _reset_rss_high_water()
+    run()
+    rss_growth = _rss_growth(baseline)
+    gc.collect()
+    tracemalloc.start()
+    count = run()
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "events": count,
+        "traced_peak_bytes": peak,
+        "traced_retained_bytes": current,
+        "rss_growth_bytes": rss_growth,
+        "peak_rss_bytes": _proc_status_bytes("VmHWM"),
+    }
 
 
 async def _async_streams(url: str, contender: str, streams: int, events: int) -> int:
@@ -264,17 +348,20 @@ async def _async_streams(url: str, contender: str, streams: int, events: int) ->
         close = http.aclose
     await one()  # warm up
     gc.collect()
+    baseline = _reset_rss_high_water()
     tracemalloc.start()
     counts = await asyncio.gather(*(one() for _ in range(streams)))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    rss_growth = _rss_growth(baseline)  # tracemalloc's own bookkeeping included
     await close()
     print(
         json.dumps(
             {
                 "events": sum(counts),
                 "traced_peak_bytes": peak,
-                "maxrss_bytes": _maxrss_bytes(),
+                "rss_growth_bytes": rss_growth,
+                "peak_rss_bytes": _proc_status_bytes("VmHWM"),
             }
         )
     )

@@ -1,10 +1,13 @@
 """The benchmark code (benchmarks/) still works: its server answers both API shapes correctly, and
-the llmwise and raw-httpx contenders run against it. Nothing is timed, and openai is not needed."""
+the llmwise and raw-httpx contenders run against it. Nothing is timed, and openai is not needed (the
+httpx2 lane's checks run when httpx2 is installed)."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,3 +103,64 @@ def test_the_table_renders() -> None:
     results.target("per-call", 1.05, "<=", 1.15)
     table = run.render_table(results, {**run.machine_info(quick=True), "seconds": 1.0})
     assert "llmwise" in table and "| yes" in table
+
+
+def test_the_table_renders_a_skipped_row() -> None:
+    results = run.Results()
+    results.row("bench", "llmwise on httpx2", None, "us", note="skipped: why")
+    results.target("per-call on httpx2", None, "<=", 1.15, "skipped: why")
+    table = run.render_table(results, {**run.machine_info(quick=True), "seconds": 1.0})
+    assert table.count("skipped: why") == 2 and "| -   |" in table
+
+
+def test_the_timed_import_statements_run() -> None:
+    # Every statement the import benchmark times for llmwise (and its baseline) is valid: one fresh
+    # process runs them all.
+    statements = run.import_statements(everything=True)
+    assert {run.FIRST_CALL, run.HTTPX_PYDANTIC} <= statements.keys()
+    ours = [code for code, _ in statements.values() if "openai" not in code and "anthropic" not in code]
+    assert "from llmwise import LLMWise; LLMWise('k').chat.create" in ours
+    subprocess.run([sys.executable, "-c", "\n".join(ours)], check=True, timeout=120)
+
+
+def test_one_stream_memory_is_measured(url: str) -> None:
+    for contender in ("floor", "llmwise"):
+        measured = tasks.memory_stream(url, contender, 40)
+        assert measured["events"] == 42 and measured["traced_peak_bytes"] > 0
+        if sys.platform == "linux":
+            assert isinstance(measured["rss_growth_bytes"], int) and measured["peak_rss_bytes"] > 0
+
+
+def test_the_httpx2_lane(url: str) -> None:
+    pytest.importorskip("httpx2")
+    assert run.httpx2_unavailable([]) is None
+    assert run.httpx2_unavailable(["httpx2"]) == "skipped: httpx2 is not installed"
+    assert tasks.call_floor(url, "httpx2")() == len(server.text_of(tasks.CALL_PIECES))
+    assert tasks.stream_floor(url, 30, "httpx2")() == 32
+
+    async def fan_out() -> int:
+        batch, close = tasks.async_floor(url, 6, 3, "httpx2")
+        try:
+            return int(await batch())
+        finally:
+            await close()
+
+    assert asyncio.run(fan_out()) == 6 * len(server.text_of(tasks.CALL_PIECES))
+    # llmwise on an httpx2 pool: it works, or (until the SDK supports httpx2) it is refused with a
+    # TypeError, which the runner turns into a skipped row rather than a failed run.
+    call, why = run.sdk_on_httpx2(lambda: tasks.call_llmwise(url, "httpx2"))
+    if call is None:
+        assert why.startswith("skipped: the SDK refuses an httpx2 client (TypeError:")
+        return
+    assert why == "" and call() == len(server.text_of(tasks.CALL_PIECES))
+    assert tasks.stream_llmwise(url, 30, "httpx2")() == 32
+    assert tasks.check_stream_text(url, 30, "httpx2") == server.text_of(30)
+
+    async def sdk_fan_out() -> int:
+        batch, close = tasks.async_llmwise(url, 6, 3, "httpx2")
+        try:
+            return int(await batch())
+        finally:
+            await close()
+
+    assert asyncio.run(sdk_fan_out()) == 6 * len(server.text_of(tasks.CALL_PIECES))
