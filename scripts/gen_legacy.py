@@ -74,6 +74,8 @@ def _namespace() -> dict[str, Any]:
         for info in pkgutil.iter_modules(package.__path__):
             module = importlib.import_module(f"{package.__name__}.{info.name}")
             ns.update({k: v for k, v in vars(module).items() if not k.startswith("__")})
+            # Names a module exports lazily (its `__getattr__`) are in its globals once read.
+            ns.update({k: getattr(module, k) for k in getattr(module, "__all__", ())})
     for name in ("llmwise._pagination", "llmwise._streaming"):
         ns.update(vars(importlib.import_module(name)))
     return ns

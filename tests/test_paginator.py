@@ -6,12 +6,16 @@ The sync methods return the first `Page`, iterable over every item, as before.
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
+import sys
 from collections.abc import Callable
 from typing import Any, get_type_hints
 
 import pytest
 
+import llmwise.types
 from account_support import chat
 from llmwise import AsyncLLMWise, LLMWise
 from llmwise.pagination import AsyncPage, AsyncPaginator, Page
@@ -87,6 +91,16 @@ def test_a_misspelt_argument_is_refused_when_called(env: SandboxEnv) -> None:
         env.client.conversations.list(offest=3)
 
 
+def return_hint(func: Any) -> Any:
+    # A resource module imports its response models for type checkers only (they load on first
+    # use, see `llmwise._lazy`): its annotations are evaluated with the types modules' names.
+    namespace: dict[str, Any] = {}
+    for info in pkgutil.iter_modules(llmwise.types.__path__):
+        namespace.update(vars(importlib.import_module(f"llmwise.types.{info.name}")))
+    namespace.update(vars(sys.modules[func.__module__]))
+    return get_type_hints(func, globalns=namespace).get("return")
+
+
 def test_every_async_method_that_pages_returns_a_paginator() -> None:
     # Found by their sync twins, which return a `Page`: none is left returning an `AsyncPage`
     # (which would need `await` before `async for`).
@@ -97,11 +111,11 @@ def test_every_async_method_that_pages_returns_a_paginator() -> None:
         for method_name, method in inspect.getmembers(type(sync_resource), inspect.isfunction):
             if method_name.startswith("_"):
                 continue
-            returns = get_type_hints(method).get("return")
+            returns = return_hint(method)
             if getattr(returns, "__origin__", None) is Page:
                 found.append(f"{name}.{method_name}")
                 async_method = getattr(type(async_resource), method_name)
-                async_returns = get_type_hints(async_method)["return"]
+                async_returns = return_hint(async_method)
                 assert async_returns.__origin__ is AsyncPaginator, f"async {name}.{method_name}"
                 assert not inspect.iscoroutinefunction(async_method)
     assert sorted(found) == sorted(LISTINGS)

@@ -1,4 +1,5 @@
-"""Where a listing's items are, and the list wrappers of the account types (`MemoryList`, ...).
+"""The list wrappers of the account types (`MemoryList`, ...); where their items are found is
+`llmwise._items`.
 
 Kept apart from `llmwise._pagination` (which sends the requests of pages) so that `llmwise.types`
 imports nothing from the transport: data and how to read it, no I/O.
@@ -6,67 +7,18 @@ imports nothing from the transport: data and how to read it, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import model_validator
 from typing_extensions import Self
 
-from ._exceptions import APIResponseValidationError
-from ._models import STRICT_RESPONSES, BaseModel, read_model
+from ._items import find_items
+from ._models import BaseModel, read_model
 
-__all__ = ["FALLBACK_KEYS", "ListResponse", "find_items", "find_items_source", "null_listing", "read_items"]
+__all__ = ["ListResponse"]
 
-T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
-
-# Keys a list may come under when the SDK's key holds none: the usual wrappers, then the generic
-# plurals servers use for any kind of listing.
-FALLBACK_KEYS = ("data", "items", "results", "entries", "records")
-
-_MISSING = object()
-
-
-def find_items(body: Any, key: str | None, others: tuple[str, ...] = ()) -> list[Any] | None:
-    """The list in a response body: `body[key]`, else under one of `others`, else under one of the
-    `FALLBACK_KEYS` (`data`, `items`, ...), else the body itself when it is a JSON array; None when
-    there is none."""
-    if isinstance(body, list):
-        return body
-    if isinstance(body, Mapping):
-        items = find_items_source(body, key, others)
-        return None if items is None else list(items)
-    return None
-
-
-def find_items_source(body: Mapping[str, Any], key: str | None, others: tuple[str, ...] = ()) -> Any:
-    """The list object `find_items` reads the items of a JSON object from (None if there is none)."""
-    for name in (key, *others, *FALLBACK_KEYS):
-        if name is not None and isinstance(body.get(name), list):
-            return body[name]
-    return None
-
-
-def null_listing(body: Any, key: str | None, others: tuple[str, ...] = ()) -> bool:
-    """Whether a body with no list sends `null` where the list would be: a listing of nothing."""
-    return isinstance(body, Mapping) and any(
-        name is not None and name in body and body[name] is None
-        for name in (key, *others, *FALLBACK_KEYS)
-    )
-
-
-def read_items(item: Callable[[Any], T], entries: list[Any]) -> list[T]:
-    """Each entry of a list parsed by `item`; in lenient mode an entry of no usable shape (a string
-    where objects belong) is kept as sent rather than failing the whole list."""
-    out: list[Any] = []
-    for entry in entries:
-        try:
-            out.append(item(entry))
-        except APIResponseValidationError:
-            if STRICT_RESPONSES.get():
-                raise
-            out.append(entry)
-    return out
 
 
 class ListResponse(BaseModel, Generic[M]):

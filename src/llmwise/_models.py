@@ -27,11 +27,12 @@ import threading
 import types
 import typing
 from collections.abc import Mapping
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union, cast
 
 import pydantic
 from pydantic import AliasChoices, ConfigDict, ValidationError
+
+from ._types import STRICT_RESPONSES  # defined there, without pydantic
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -49,10 +50,6 @@ __all__ = [
 log = logging.getLogger("llmwise")
 
 _MISSING = object()
-
-STRICT_RESPONSES: ContextVar[bool] = ContextVar("llmwise_strict_responses", default=False)
-"""Whether responses are read strictly in the current context. Clients set it (only when strict)
-around the parsing of a response or stream; the lenient default costs nothing on the happy path."""
 
 
 class ResponseIssue:

@@ -24,11 +24,16 @@ from typing_extensions import Self
 
 from ._base_client import AsyncAPIClient, Operation
 from ._exceptions import LLMWiseError
-from ._listing import FALLBACK_KEYS, ListResponse, find_items, find_items_source, null_listing, read_items
+from ._items import FALLBACK_KEYS, find_items, find_items_source, null_listing, read_items
+from ._lazy import lazy_exports
 from ._types import RequestOptions
 
 if TYPE_CHECKING:
     from ._base_client import APIClient
+    from ._listing import ListResponse
+else:
+    # A pydantic model: imported when first asked for, not by the resources that page.
+    __getattr__ = lazy_exports(globals(), {"ListResponse": "llmwise._listing"})
 
 __all__ = [
     "Page",

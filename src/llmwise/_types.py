@@ -1,8 +1,9 @@
-"""Small shared types: per-call request options and timeouts."""
+"""Small shared types: per-call request options and timeouts, and the strict-responses switch."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Union
 
 from typing_extensions import TypedDict
@@ -10,7 +11,7 @@ from typing_extensions import TypedDict
 if TYPE_CHECKING:
     from ._http import AnyTimeout
 
-__all__ = ["RequestOptions", "TimeoutTypes", "Headers", "Query", "Body"]
+__all__ = ["RequestOptions", "TimeoutTypes", "Headers", "Query", "Body", "STRICT_RESPONSES"]
 
 TimeoutTypes = Union[float, "AnyTimeout", None]
 Headers = Mapping[str, str]
@@ -40,3 +41,10 @@ class RequestOptions(TypedDict, total=False):
 
 
 REQUEST_OPTION_KEYS = frozenset(RequestOptions.__annotations__)
+
+
+# Here rather than in `llmwise._models` (which re-exports it), as code that runs before any
+# response model is needed reads it too (`llmwise._items`), and this module imports no pydantic.
+STRICT_RESPONSES: ContextVar[bool] = ContextVar("llmwise_strict_responses", default=False)
+"""Whether responses are read strictly in the current context. Clients set it (only when strict)
+around the parsing of a response or stream; the lenient default costs nothing on the happy path."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Final, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, overload
 
 from typing_extensions import Unpack
 
 from .._base_client import Operation
+from .._lazy import LazyModule, lazy_exports
 from .._legacy_api import AsyncBlendCallable, BlendCallable
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
@@ -16,13 +17,27 @@ from .._response import (
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._streaming.blend import AsyncBlendStream, BlendStream
-from .._structured import ResponseFormat, check_max_repairs, output_format
-from .._structured_calls import AsyncStructuredCalls, StructuredCalls
 from .._types import RequestOptions
-from ..types.blend import BlendCreateParams, BlendResult
-from ..types.structured import ParsedBlendResult
+from ..types.params import BlendCreateParams
 from ._multi import multi_model_operation
+
+if TYPE_CHECKING:
+    from .. import _structured, _structured_calls
+    from .._streaming import blend as _streams
+    from .._streaming.blend import AsyncBlendStream, BlendStream
+    from .._structured import ResponseFormat
+    from ..types import blend as _types
+    from ..types.blend import BlendResult
+    from ..types.structured import ParsedBlendResult
+else:
+    # Imported by the first call that needs them: they define pydantic models (see `llmwise._lazy`).
+    _streams = LazyModule("llmwise._streaming.blend")
+    _structured = LazyModule("llmwise._structured")
+    _structured_calls = LazyModule("llmwise._structured_calls")
+    _types = LazyModule("llmwise.types.blend")
+    __getattr__ = lazy_exports(
+        globals(), {"BlendStream": "llmwise._streaming.blend", "AsyncBlendStream": "llmwise._streaming.blend"}
+    )
 
 __all__ = ["Blend", "AsyncBlend", "BlendStream", "AsyncBlendStream", "BlendCreateArgs"]
 
@@ -35,7 +50,7 @@ class BlendCreateArgs(BlendCreateParams, RequestOptions, total=False):
 
 def _operation(kwargs: dict[str, Any], *, stream: bool, where: str) -> Operation[BlendResult]:
     return multi_model_operation(
-        "/blend", kwargs, params=BlendCreateParams, result=BlendResult, stream=stream, where=where
+        "/blend", kwargs, params=BlendCreateParams, parse=_types.BlendResult.from_api, stream=stream, where=where
     )
 
 
@@ -90,7 +105,7 @@ class AsyncBlend(AsyncAPIResource, AsyncBlendCallable):
         first iterated.
         """
         op = _operation(dict(kwargs), stream=True, where="blend.stream")
-        return AsyncBlendStream(self._client, op)
+        return _streams.AsyncBlendStream(self._client, op)
 
     async def parse(
         self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[BlendCreateArgs]
@@ -106,9 +121,9 @@ class AsyncBlend(AsyncAPIResource, AsyncBlendCallable):
 
         Takes the arguments of `create()` (models, messages, strategy, ..., request options).
         """
-        formatted = output_format(response_format)
-        repairs = check_max_repairs(max_repairs)
-        return await AsyncStructuredCalls(self._client).blend(formatted, dict(kwargs), repairs)
+        formatted = _structured.output_format(response_format)
+        repairs = _structured.check_max_repairs(max_repairs)
+        return await _structured_calls.AsyncStructuredCalls(self._client).blend(formatted, dict(kwargs), repairs)
 
 class AsyncBlendWithRawResponse(ResourceView):
     """`client.blend.with_raw_response`: the methods of `client.blend`, returning the HTTP response."""
@@ -177,7 +192,7 @@ class Blend(APIResource, BlendCallable):
         first iterated.
         """
         op = _operation(dict(kwargs), stream=True, where="blend.stream")
-        return BlendStream(self._client, op)
+        return _streams.BlendStream(self._client, op)
 
     def parse(
         self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[BlendCreateArgs]
@@ -193,9 +208,9 @@ class Blend(APIResource, BlendCallable):
 
         Takes the arguments of `create()` (models, messages, strategy, ..., request options).
         """
-        formatted = output_format(response_format)
-        repairs = check_max_repairs(max_repairs)
-        return StructuredCalls(self._client).blend(formatted, dict(kwargs), repairs)
+        formatted = _structured.output_format(response_format)
+        repairs = _structured.check_max_repairs(max_repairs)
+        return _structured_calls.StructuredCalls(self._client).blend(formatted, dict(kwargs), repairs)
 
 class BlendWithRawResponse(ResourceView):
     """`client.blend.with_raw_response`: the methods of `client.blend`, returning the HTTP response."""

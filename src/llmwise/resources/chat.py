@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from functools import cached_property
-from typing import Any, Final, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, overload
 
 from typing_extensions import Unpack
 
 from .._base_client import Operation, split_options
 from .._exceptions import LLMWiseError
 from .._fanout import DEFAULT_CONCURRENCY, AsyncFanOut, FanOut
+from .._lazy import LazyModule, lazy_exports
 from .._legacy_api import AsyncChatCallable, ChatCallable
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
@@ -19,13 +20,34 @@ from .._response import (
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._streaming.chat import AsyncChatStream, ChatStream
-from .._structured import ResponseFormat, check_max_repairs, output_format
-from .._structured_calls import AsyncParsedChatStream, AsyncStructuredCalls, ParsedChatStream, StructuredCalls
 from .._types import RequestOptions
 from .._validate import check_params
-from ..types.chat import ChatCompletion, ChatCreateParams
-from ..types.structured import ParsedChatCompletion
+from ..types.params import ChatCreateParams
+
+if TYPE_CHECKING:
+    from .. import _structured, _structured_calls
+    from .._streaming import chat as _streams
+    from .._streaming.chat import AsyncChatStream, ChatStream
+    from .._structured import ResponseFormat
+    from .._structured_calls import AsyncParsedChatStream, ParsedChatStream
+    from ..types import chat as _types
+    from ..types.chat import ChatCompletion
+    from ..types.structured import ParsedChatCompletion
+else:
+    # Imported by the first call that needs them: they define pydantic models (see `llmwise._lazy`).
+    _streams = LazyModule("llmwise._streaming.chat")
+    _structured = LazyModule("llmwise._structured")
+    _structured_calls = LazyModule("llmwise._structured_calls")
+    _types = LazyModule("llmwise.types.chat")
+    __getattr__ = lazy_exports(
+        globals(),
+        {
+            "ChatStream": "llmwise._streaming.chat",
+            "AsyncChatStream": "llmwise._streaming.chat",
+            "ParsedChatStream": "llmwise._structured_calls",
+            "AsyncParsedChatStream": "llmwise._structured_calls",
+        },
+    )
 
 __all__ = [
     "Chat",
@@ -49,7 +71,7 @@ def _chat_operation(kwargs: dict[str, Any], *, stream: bool, where: str) -> Oper
     check_params(where, params, ChatCreateParams)
     params["stream"] = stream
     return Operation(
-        "POST", "/chat", body=params, options=options, stream=stream, parse=ChatCompletion.from_api
+        "POST", "/chat", body=params, options=options, stream=stream, parse=_types.ChatCompletion.from_api
     )
 
 
@@ -104,7 +126,7 @@ class AsyncChat(AsyncAPIResource, AsyncChatCallable):
         first iterated.
         """
         op = _chat_operation(dict(kwargs), stream=True, where="chat.stream")
-        return AsyncChatStream(self._client, op)
+        return _streams.AsyncChatStream(self._client, op)
 
     async def create_many(
         self,
@@ -151,9 +173,9 @@ class AsyncChat(AsyncAPIResource, AsyncChatCallable):
 
         Takes the arguments of `create()` (model, messages, temperature, ..., request options).
         """
-        formatted = output_format(response_format)
-        repairs = check_max_repairs(max_repairs)
-        return await AsyncStructuredCalls(self._client).chat(formatted, dict(kwargs), repairs)
+        formatted = _structured.output_format(response_format)
+        repairs = _structured.check_max_repairs(max_repairs)
+        return await _structured_calls.AsyncStructuredCalls(self._client).chat(formatted, dict(kwargs), repairs)
 
     def stream_parse(
         self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[ChatCreateArgs]
@@ -166,9 +188,9 @@ class AsyncChat(AsyncAPIResource, AsyncChatCallable):
         A method of its own rather than `stream(response_format=...)`: its events and final result
         have other types than a chat stream's, and `stream()` stays as it is.
         """
-        formatted = output_format(response_format)
-        repairs = check_max_repairs(max_repairs)
-        return AsyncStructuredCalls(self._client).stream(formatted, dict(kwargs), repairs)
+        formatted = _structured.output_format(response_format)
+        repairs = _structured.check_max_repairs(max_repairs)
+        return _structured_calls.AsyncStructuredCalls(self._client).stream(formatted, dict(kwargs), repairs)
 
 
 class AsyncChatWithRawResponse(ResourceView):
@@ -238,7 +260,7 @@ class Chat(APIResource, ChatCallable):
         first iterated.
         """
         op = _chat_operation(dict(kwargs), stream=True, where="chat.stream")
-        return ChatStream(self._client, op)
+        return _streams.ChatStream(self._client, op)
 
     def create_many(
         self,
@@ -285,9 +307,9 @@ class Chat(APIResource, ChatCallable):
 
         Takes the arguments of `create()` (model, messages, temperature, ..., request options).
         """
-        formatted = output_format(response_format)
-        repairs = check_max_repairs(max_repairs)
-        return StructuredCalls(self._client).chat(formatted, dict(kwargs), repairs)
+        formatted = _structured.output_format(response_format)
+        repairs = _structured.check_max_repairs(max_repairs)
+        return _structured_calls.StructuredCalls(self._client).chat(formatted, dict(kwargs), repairs)
 
     def stream_parse(
         self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[ChatCreateArgs]
@@ -300,9 +322,9 @@ class Chat(APIResource, ChatCallable):
         A method of its own rather than `stream(response_format=...)`: its events and final result
         have other types than a chat stream's, and `stream()` stays as it is.
         """
-        formatted = output_format(response_format)
-        repairs = check_max_repairs(max_repairs)
-        return StructuredCalls(self._client).stream(formatted, dict(kwargs), repairs)
+        formatted = _structured.output_format(response_format)
+        repairs = _structured.check_max_repairs(max_repairs)
+        return _structured_calls.StructuredCalls(self._client).stream(formatted, dict(kwargs), repairs)
 
 
 class ChatWithRawResponse(ResourceView):

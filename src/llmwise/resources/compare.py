@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Final, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar, overload
 
 from typing_extensions import Unpack
 
 from .._base_client import Operation
+from .._lazy import LazyModule, lazy_exports
 from .._legacy_api import AsyncCompareCallable, CompareCallable
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
@@ -16,13 +17,27 @@ from .._response import (
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._streaming.compare import AsyncCompareStream, CompareStream
-from .._structured import ResponseFormat, check_max_repairs, output_format
-from .._structured_calls import AsyncStructuredCalls, StructuredCalls
 from .._types import RequestOptions
-from ..types.compare import CompareCreateParams, CompareResult
-from ..types.structured import ParsedCompareResult
+from ..types.params import CompareCreateParams
 from ._multi import multi_model_operation
+
+if TYPE_CHECKING:
+    from .. import _structured, _structured_calls
+    from .._streaming import compare as _streams
+    from .._streaming.compare import AsyncCompareStream, CompareStream
+    from .._structured import ResponseFormat
+    from ..types import compare as _types
+    from ..types.compare import CompareResult
+    from ..types.structured import ParsedCompareResult
+else:
+    # Imported by the first call that needs them: they define pydantic models (see `llmwise._lazy`).
+    _streams = LazyModule("llmwise._streaming.compare")
+    _structured = LazyModule("llmwise._structured")
+    _structured_calls = LazyModule("llmwise._structured_calls")
+    _types = LazyModule("llmwise.types.compare")
+    __getattr__ = lazy_exports(
+        globals(), {"CompareStream": "llmwise._streaming.compare", "AsyncCompareStream": "llmwise._streaming.compare"}
+    )
 
 __all__ = ["Compare", "AsyncCompare", "CompareStream", "AsyncCompareStream", "CompareCreateArgs"]
 
@@ -35,7 +50,7 @@ class CompareCreateArgs(CompareCreateParams, RequestOptions, total=False):
 
 def _operation(kwargs: dict[str, Any], *, stream: bool, where: str) -> Operation[CompareResult]:
     return multi_model_operation(
-        "/compare", kwargs, params=CompareCreateParams, result=CompareResult, stream=stream, where=where
+        "/compare", kwargs, params=CompareCreateParams, parse=_types.CompareResult.from_api, stream=stream, where=where
     )
 
 
@@ -90,7 +105,7 @@ class AsyncCompare(AsyncAPIResource, AsyncCompareCallable):
         first iterated.
         """
         op = _operation(dict(kwargs), stream=True, where="compare.stream")
-        return AsyncCompareStream(self._client, op)
+        return _streams.AsyncCompareStream(self._client, op)
 
     async def parse(
         self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[CompareCreateArgs]
@@ -106,9 +121,9 @@ class AsyncCompare(AsyncAPIResource, AsyncCompareCallable):
 
         Takes the arguments of `create()` (models, messages, temperature, ..., request options).
         """
-        formatted = output_format(response_format)
-        repairs = check_max_repairs(max_repairs)
-        return await AsyncStructuredCalls(self._client).compare(formatted, dict(kwargs), repairs)
+        formatted = _structured.output_format(response_format)
+        repairs = _structured.check_max_repairs(max_repairs)
+        return await _structured_calls.AsyncStructuredCalls(self._client).compare(formatted, dict(kwargs), repairs)
 
 class AsyncCompareWithRawResponse(ResourceView):
     """`client.compare.with_raw_response`: the methods of `client.compare`, returning the HTTP response."""
@@ -177,7 +192,7 @@ class Compare(APIResource, CompareCallable):
         first iterated.
         """
         op = _operation(dict(kwargs), stream=True, where="compare.stream")
-        return CompareStream(self._client, op)
+        return _streams.CompareStream(self._client, op)
 
     def parse(
         self, *, response_format: ResponseFormat[T], max_repairs: int = 1, **kwargs: Unpack[CompareCreateArgs]
@@ -193,9 +208,9 @@ class Compare(APIResource, CompareCallable):
 
         Takes the arguments of `create()` (models, messages, temperature, ..., request options).
         """
-        formatted = output_format(response_format)
-        repairs = check_max_repairs(max_repairs)
-        return StructuredCalls(self._client).compare(formatted, dict(kwargs), repairs)
+        formatted = _structured.output_format(response_format)
+        repairs = _structured.check_max_repairs(max_repairs)
+        return _structured_calls.StructuredCalls(self._client).compare(formatted, dict(kwargs), repairs)
 
 class CompareWithRawResponse(ResourceView):
     """`client.compare.with_raw_response`: the methods of `client.compare`, returning the HTTP response."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from typing_extensions import Unpack
 
+from .._lazy import LazyModule
 from .._legacy_api import AsyncConversationsCallable, ConversationsCallable
 from .._pagination import AsyncPaginator, Page, paginate
 from .._resource import APIResource, AsyncAPIResource, ResourceView
@@ -17,8 +18,14 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import RequestOptions
-from ..types.conversations import Conversation, ConversationDeleted
 from ._params import api_operation, page_request, path_param
+
+if TYPE_CHECKING:
+    from ..types import conversations as _types
+    from ..types.conversations import Conversation, ConversationDeleted
+else:
+    # Imported by the first call that needs them: pydantic models (see `llmwise._lazy`).
+    _types = LazyModule("llmwise.types.conversations")
 
 __all__ = ["Conversations", "AsyncConversations"]
 
@@ -59,7 +66,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
             {"limit": limit, "offset": offset},
             options,
             "conversations",
-            Conversation.from_api,
+            _types.Conversation.from_api,
         )
         return paginate(self._client, request)
 
@@ -72,7 +79,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return await self._client.request(
-            api_operation("GET", path, options=options, parse=Conversation.from_api)
+            api_operation("GET", path, options=options, parse=_types.Conversation.from_api)
         )
 
     async def create(self, **options: Unpack[RequestOptions]) -> Conversation:
@@ -83,7 +90,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         """
         return await self._client.request(
             api_operation(
-                "POST", "/conversations", body={}, options=options, parse=Conversation.from_api
+                "POST", "/conversations", body={}, options=options, parse=_types.Conversation.from_api
             )
         )
 
@@ -100,7 +107,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return await self._client.request(
             api_operation(
-                "PATCH", path, query={"title": title}, options=options, parse=Conversation.from_api
+                "PATCH", path, query={"title": title}, options=options, parse=_types.Conversation.from_api
             )
         )
 
@@ -113,7 +120,7 @@ class AsyncConversations(AsyncAPIResource, AsyncConversationsCallable):
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return await self._client.request(
-            api_operation("DELETE", path, options=options, parse=ConversationDeleted.from_api)
+            api_operation("DELETE", path, options=options, parse=_types.ConversationDeleted.from_api)
         )
 
 
@@ -177,7 +184,7 @@ class Conversations(APIResource, ConversationsCallable):
             {"limit": limit, "offset": offset},
             options,
             "conversations",
-            Conversation.from_api,
+            _types.Conversation.from_api,
         )
         return paginate(self._client, request)
 
@@ -190,7 +197,7 @@ class Conversations(APIResource, ConversationsCallable):
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return self._client.request(
-            api_operation("GET", path, options=options, parse=Conversation.from_api)
+            api_operation("GET", path, options=options, parse=_types.Conversation.from_api)
         )
 
     def create(self, **options: Unpack[RequestOptions]) -> Conversation:
@@ -201,7 +208,7 @@ class Conversations(APIResource, ConversationsCallable):
         """
         return self._client.request(
             api_operation(
-                "POST", "/conversations", body={}, options=options, parse=Conversation.from_api
+                "POST", "/conversations", body={}, options=options, parse=_types.Conversation.from_api
             )
         )
 
@@ -218,7 +225,7 @@ class Conversations(APIResource, ConversationsCallable):
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return self._client.request(
             api_operation(
-                "PATCH", path, query={"title": title}, options=options, parse=Conversation.from_api
+                "PATCH", path, query={"title": title}, options=options, parse=_types.Conversation.from_api
             )
         )
 
@@ -231,7 +238,7 @@ class Conversations(APIResource, ConversationsCallable):
         """
         path = f"/conversations/{path_param('conversation_id', conversation_id)}"
         return self._client.request(
-            api_operation("DELETE", path, options=options, parse=ConversationDeleted.from_api)
+            api_operation("DELETE", path, options=options, parse=_types.ConversationDeleted.from_api)
         )
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from typing_extensions import Unpack
 
+from .._lazy import LazyModule
 from .._pagination import AsyncPaginator, Page, paginate
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
@@ -17,20 +18,32 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import RequestOptions
-from ..types.credits import (
-    AutoTopupResult,
-    CheckoutConfirmation,
-    CheckoutSession,
-    CreditBalance,
-    CreditPack,
-    Transaction,
-    Wallet,
-)
 from ._params import api_operation, list_of, page_request, require_id, tracking_fields
+
+if TYPE_CHECKING:
+    from ..types import credits as _types
+    from ..types.credits import (
+        AutoTopupResult,
+        CheckoutConfirmation,
+        CheckoutSession,
+        CreditBalance,
+        CreditPack,
+        Transaction,
+        Wallet,
+    )
+else:
+    # Imported by the first call that needs them: pydantic models (see `llmwise._lazy`).
+    _types = LazyModule("llmwise.types.credits")
 
 __all__ = ["Credits", "AsyncCredits"]
 
-_parse_packs = list_of(CreditPack.from_api, "packs")
+
+def _read_pack(entry: Any) -> CreditPack:
+    # A function, not `_types.CreditPack.from_api`: that would import the model with this module.
+    return _types.CreditPack.from_api(entry)
+
+
+_parse_packs = list_of(_read_pack, "packs")
 
 
 # <async>
@@ -57,7 +70,7 @@ class AsyncCredits(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/credits/balance", options=options, parse=CreditBalance.from_api)
+            api_operation("GET", "/credits/balance", options=options, parse=_types.CreditBalance.from_api)
         )
 
     async def wallet(self, **options: Unpack[RequestOptions]) -> Wallet:
@@ -67,7 +80,7 @@ class AsyncCredits(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/credits/wallet", options=options, parse=Wallet.from_api)
+            api_operation("GET", "/credits/wallet", options=options, parse=_types.Wallet.from_api)
         )
 
     def transactions(
@@ -89,7 +102,7 @@ class AsyncCredits(AsyncAPIResource):
             {"limit": limit, "offset": offset},
             options,
             "transactions",
-            Transaction.from_api,
+            _types.Transaction.from_api,
         )
         return paginate(self._client, request)
 
@@ -119,7 +132,7 @@ class AsyncCredits(AsyncAPIResource):
         body = {"amount_usd": amount_usd, "pack_id": pack, **fields}
         return await self._client.request(
             api_operation(
-                "POST", "/credits/purchase", body=body, options=options, parse=CheckoutSession.from_api
+                "POST", "/credits/purchase", body=body, options=options, parse=_types.CheckoutSession.from_api
             )
         )
 
@@ -139,7 +152,7 @@ class AsyncCredits(AsyncAPIResource):
                 "/credits/confirm-checkout",
                 body=body,
                 options=options,
-                parse=CheckoutConfirmation.from_api,
+                parse=_types.CheckoutConfirmation.from_api,
             )
         )
 
@@ -171,7 +184,7 @@ class AsyncCredits(AsyncAPIResource):
         }
         return await self._client.request(
             api_operation(
-                "PUT", "/credits/auto-topup", body=body, options=options, parse=AutoTopupResult.from_api
+                "PUT", "/credits/auto-topup", body=body, options=options, parse=_types.AutoTopupResult.from_api
             )
         )
 
@@ -228,7 +241,7 @@ class Credits(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/credits/balance", options=options, parse=CreditBalance.from_api)
+            api_operation("GET", "/credits/balance", options=options, parse=_types.CreditBalance.from_api)
         )
 
     def wallet(self, **options: Unpack[RequestOptions]) -> Wallet:
@@ -238,7 +251,7 @@ class Credits(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/credits/wallet", options=options, parse=Wallet.from_api)
+            api_operation("GET", "/credits/wallet", options=options, parse=_types.Wallet.from_api)
         )
 
     def transactions(
@@ -260,7 +273,7 @@ class Credits(APIResource):
             {"limit": limit, "offset": offset},
             options,
             "transactions",
-            Transaction.from_api,
+            _types.Transaction.from_api,
         )
         return paginate(self._client, request)
 
@@ -290,7 +303,7 @@ class Credits(APIResource):
         body = {"amount_usd": amount_usd, "pack_id": pack, **fields}
         return self._client.request(
             api_operation(
-                "POST", "/credits/purchase", body=body, options=options, parse=CheckoutSession.from_api
+                "POST", "/credits/purchase", body=body, options=options, parse=_types.CheckoutSession.from_api
             )
         )
 
@@ -310,7 +323,7 @@ class Credits(APIResource):
                 "/credits/confirm-checkout",
                 body=body,
                 options=options,
-                parse=CheckoutConfirmation.from_api,
+                parse=_types.CheckoutConfirmation.from_api,
             )
         )
 
@@ -342,7 +355,7 @@ class Credits(APIResource):
         }
         return self._client.request(
             api_operation(
-                "PUT", "/credits/auto-topup", body=body, options=options, parse=AutoTopupResult.from_api
+                "PUT", "/credits/auto-topup", body=body, options=options, parse=_types.AutoTopupResult.from_api
             )
         )
 

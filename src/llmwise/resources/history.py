@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from typing_extensions import Unpack
 
+from .._lazy import LazyModule
 from .._legacy_api import AsyncHistoryCallable, HistoryCallable
 from .._pagination import AsyncPaginator, Page, paginate
 from .._resource import APIResource, AsyncAPIResource, ResourceView
@@ -17,8 +18,14 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import RequestOptions
-from ..types.history import HistoryEntry
 from ._params import api_operation, page_request, path_param
+
+if TYPE_CHECKING:
+    from ..types import history as _types
+    from ..types.history import HistoryEntry
+else:
+    # Imported by the first call that needs them: pydantic models (see `llmwise._lazy`).
+    _types = LazyModule("llmwise.types.history")
 
 __all__ = ["History", "AsyncHistory"]
 
@@ -64,7 +71,7 @@ class AsyncHistory(AsyncAPIResource, AsyncHistoryCallable):
         """
         query = {"limit": limit, "offset": offset, "mode": mode, "search": search}
         request = page_request(
-            "/history", query, options, "history", HistoryEntry.from_api, others=("requests",)
+            "/history", query, options, "history", _types.HistoryEntry.from_api, others=("requests",)
         )
         return paginate(self._client, request)
 
@@ -78,7 +85,7 @@ class AsyncHistory(AsyncAPIResource, AsyncHistoryCallable):
         """
         path = f"/history/{path_param('request_id', request_id)}"
         return await self._client.request(
-            api_operation("GET", path, options=options, parse=HistoryEntry.from_api)
+            api_operation("GET", path, options=options, parse=_types.HistoryEntry.from_api)
         )
 
 
@@ -141,7 +148,7 @@ class History(APIResource, HistoryCallable):
         """
         query = {"limit": limit, "offset": offset, "mode": mode, "search": search}
         request = page_request(
-            "/history", query, options, "history", HistoryEntry.from_api, others=("requests",)
+            "/history", query, options, "history", _types.HistoryEntry.from_api, others=("requests",)
         )
         return paginate(self._client, request)
 
@@ -155,7 +162,7 @@ class History(APIResource, HistoryCallable):
         """
         path = f"/history/{path_param('request_id', request_id)}"
         return self._client.request(
-            api_operation("GET", path, options=options, parse=HistoryEntry.from_api)
+            api_operation("GET", path, options=options, parse=_types.HistoryEntry.from_api)
         )
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Final, Literal, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 from typing_extensions import Required, Unpack
 
 from .._base_client import Operation
 from .._budget import precheck
-from .._judging import aggregate, plan_runs
+from .._lazy import LazyModule, lazy_exports
 from .._legacy_api import AsyncJudgeCallable, JudgeCallable
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
@@ -19,11 +19,24 @@ from .._response import (
     to_raw_response_wrapper,
     to_streamed_response_wrapper,
 )
-from .._streaming.judge import AsyncJudgeStream, JudgeStream
 from .._types import RequestOptions
-from ..types._multi import MultiModelParams
-from ..types.judge import AggregatedJudgeResult, JudgeCreateParams, JudgeResult
+from ..types.params import JudgeCreateParams, MultiModelParams
 from ._multi import multi_model_operation
+
+if TYPE_CHECKING:
+    from .. import _judging
+    from .._streaming import judge as _streams
+    from .._streaming.judge import AsyncJudgeStream, JudgeStream
+    from ..types import judge as _types
+    from ..types.judge import AggregatedJudgeResult, JudgeResult
+else:
+    # Imported by the first call that needs them: they define pydantic models (see `llmwise._lazy`).
+    _judging = LazyModule("llmwise._judging")
+    _streams = LazyModule("llmwise._streaming.judge")
+    _types = LazyModule("llmwise.types.judge")
+    __getattr__ = lazy_exports(
+        globals(), {"JudgeStream": "llmwise._streaming.judge", "AsyncJudgeStream": "llmwise._streaming.judge"}
+    )
 
 __all__ = ["Judge", "AsyncJudge", "JudgeStream", "AsyncJudgeStream", "JudgeCreateArgs", "JudgePanelArgs"]
 
@@ -41,7 +54,7 @@ class JudgePanelArgs(MultiModelParams, RequestOptions, total=False):
 
 def _operation(kwargs: dict[str, Any], *, stream: bool, where: str) -> Operation[JudgeResult]:
     return multi_model_operation(
-        "/judge", kwargs, params=JudgeCreateParams, result=JudgeResult, stream=stream, where=where
+        "/judge", kwargs, params=JudgeCreateParams, parse=_types.JudgeResult.from_api, stream=stream, where=where
     )
 
 
@@ -137,11 +150,11 @@ class AsyncJudge(AsyncAPIResource, AsyncJudgeCallable):
                     "judge.create(): swap_positions and judges make several calls: they have no raw "
                     "response (call it without with_raw_response / with_streaming_response)"
                 )
-            plans = plan_runs(dict(kwargs), swap_positions=swap_positions, judges=judges, where="judge.create")
+            plans = _judging.plan_runs(dict(kwargs), swap_positions=swap_positions, judges=judges, where="judge.create")
             operations = [_operation(plan.kwargs, stream=False, where="judge.create") for plan in plans]
             precheck(self._client._family, "judge", len(operations))
             results = [await self._client.request(op) for op in operations]
-            return aggregate(plans, results, swap_positions=swap_positions)
+            return _judging.aggregate(plans, results, swap_positions=swap_positions)
         if stream:
             return await self.stream(**kwargs).start()
         return await self._client.request(_operation(dict(kwargs), stream=False, where="judge.create"))
@@ -153,7 +166,7 @@ class AsyncJudge(AsyncAPIResource, AsyncJudgeCallable):
         first iterated.
         """
         op = _operation(dict(kwargs), stream=True, where="judge.stream")
-        return AsyncJudgeStream(self._client, op)
+        return _streams.AsyncJudgeStream(self._client, op)
 
 
 class AsyncJudgeWithRawResponse(ResourceView):
@@ -264,11 +277,11 @@ class Judge(APIResource, JudgeCallable):
                     "judge.create(): swap_positions and judges make several calls: they have no raw "
                     "response (call it without with_raw_response / with_streaming_response)"
                 )
-            plans = plan_runs(dict(kwargs), swap_positions=swap_positions, judges=judges, where="judge.create")
+            plans = _judging.plan_runs(dict(kwargs), swap_positions=swap_positions, judges=judges, where="judge.create")
             operations = [_operation(plan.kwargs, stream=False, where="judge.create") for plan in plans]
             precheck(self._client._family, "judge", len(operations))
             results = [self._client.request(op) for op in operations]
-            return aggregate(plans, results, swap_positions=swap_positions)
+            return _judging.aggregate(plans, results, swap_positions=swap_positions)
         if stream:
             return self.stream(**kwargs).start()
         return self._client.request(_operation(dict(kwargs), stream=False, where="judge.create"))
@@ -280,7 +293,7 @@ class Judge(APIResource, JudgeCallable):
         first iterated.
         """
         op = _operation(dict(kwargs), stream=True, where="judge.stream")
-        return JudgeStream(self._client, op)
+        return _streams.JudgeStream(self._client, op)
 
 
 class JudgeWithRawResponse(ResourceView):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from typing_extensions import Unpack
 
+from .._lazy import LazyModule
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
     async_to_raw_response_wrapper,
@@ -15,8 +16,14 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import RequestOptions
-from ..types.keys import GeneratedKey, KeyInfo, KeyRevoked
 from ._params import api_operation
+
+if TYPE_CHECKING:
+    from ..types import keys as _types
+    from ..types.keys import GeneratedKey, KeyInfo, KeyRevoked
+else:
+    # Imported by the first call that needs them: pydantic models (see `llmwise._lazy`).
+    _types = LazyModule("llmwise.types.keys")
 
 __all__ = ["Keys", "AsyncKeys"]
 
@@ -45,7 +52,7 @@ class AsyncKeys(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/keys/info", options=options, parse=KeyInfo.from_api)
+            api_operation("GET", "/keys/info", options=options, parse=_types.KeyInfo.from_api)
         )
 
     async def generate(self, **options: Unpack[RequestOptions]) -> GeneratedKey:
@@ -59,7 +66,7 @@ class AsyncKeys(AsyncAPIResource):
         """
         return await self._client.request(
             api_operation(
-                "POST", "/keys/generate", body={}, options=options, parse=GeneratedKey.from_api
+                "POST", "/keys/generate", body={}, options=options, parse=_types.GeneratedKey.from_api
             )
         )
 
@@ -70,7 +77,7 @@ class AsyncKeys(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("DELETE", "/keys/revoke", options=options, parse=KeyRevoked.from_api)
+            api_operation("DELETE", "/keys/revoke", options=options, parse=_types.KeyRevoked.from_api)
         )
 
 
@@ -118,7 +125,7 @@ class Keys(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/keys/info", options=options, parse=KeyInfo.from_api)
+            api_operation("GET", "/keys/info", options=options, parse=_types.KeyInfo.from_api)
         )
 
     def generate(self, **options: Unpack[RequestOptions]) -> GeneratedKey:
@@ -132,7 +139,7 @@ class Keys(APIResource):
         """
         return self._client.request(
             api_operation(
-                "POST", "/keys/generate", body={}, options=options, parse=GeneratedKey.from_api
+                "POST", "/keys/generate", body={}, options=options, parse=_types.GeneratedKey.from_api
             )
         )
 
@@ -143,7 +150,7 @@ class Keys(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("DELETE", "/keys/revoke", options=options, parse=KeyRevoked.from_api)
+            api_operation("DELETE", "/keys/revoke", options=options, parse=_types.KeyRevoked.from_api)
         )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from typing_extensions import Unpack
 
+from .._lazy import LazyModule
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
     async_to_raw_response_wrapper,
@@ -15,8 +16,14 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import RequestOptions
-from ..types.memory import MemoryCleared, MemoryDeleted, MemoryList, MemorySearchResult
 from ._params import api_operation, path_param
+
+if TYPE_CHECKING:
+    from ..types import memory as _types
+    from ..types.memory import MemoryCleared, MemoryDeleted, MemoryList, MemorySearchResult
+else:
+    # Imported by the first call that needs them: pydantic models (see `llmwise._lazy`).
+    _types = LazyModule("llmwise.types.memory")
 
 __all__ = ["Memories", "AsyncMemories"]
 
@@ -51,7 +58,7 @@ class AsyncMemories(AsyncAPIResource):
         """
         return await self._client.request(
             api_operation(
-                "GET", "/memory", query={"limit": limit}, options=options, parse=MemoryList.from_api
+                "GET", "/memory", query={"limit": limit}, options=options, parse=_types.MemoryList.from_api
             )
         )
 
@@ -69,7 +76,7 @@ class AsyncMemories(AsyncAPIResource):
         query = {"q": q, "top_k": top_k, "min_score": min_score}
         return await self._client.request(
             api_operation(
-                "GET", "/memory/search", query=query, options=options, parse=MemorySearchResult.from_api
+                "GET", "/memory/search", query=query, options=options, parse=_types.MemorySearchResult.from_api
             )
         )
 
@@ -82,7 +89,7 @@ class AsyncMemories(AsyncAPIResource):
         """
         path = f"/memory/{path_param('memory_id', memory_id)}"
         return await self._client.request(
-            api_operation("DELETE", path, options=options, parse=MemoryDeleted.from_api)
+            api_operation("DELETE", path, options=options, parse=_types.MemoryDeleted.from_api)
         )
 
     async def clear(self, **options: Unpack[RequestOptions]) -> MemoryCleared:
@@ -92,7 +99,7 @@ class AsyncMemories(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("DELETE", "/memory", options=options, parse=MemoryCleared.from_api)
+            api_operation("DELETE", "/memory", options=options, parse=_types.MemoryCleared.from_api)
         )
 
 
@@ -148,7 +155,7 @@ class Memories(APIResource):
         """
         return self._client.request(
             api_operation(
-                "GET", "/memory", query={"limit": limit}, options=options, parse=MemoryList.from_api
+                "GET", "/memory", query={"limit": limit}, options=options, parse=_types.MemoryList.from_api
             )
         )
 
@@ -166,7 +173,7 @@ class Memories(APIResource):
         query = {"q": q, "top_k": top_k, "min_score": min_score}
         return self._client.request(
             api_operation(
-                "GET", "/memory/search", query=query, options=options, parse=MemorySearchResult.from_api
+                "GET", "/memory/search", query=query, options=options, parse=_types.MemorySearchResult.from_api
             )
         )
 
@@ -179,7 +186,7 @@ class Memories(APIResource):
         """
         path = f"/memory/{path_param('memory_id', memory_id)}"
         return self._client.request(
-            api_operation("DELETE", path, options=options, parse=MemoryDeleted.from_api)
+            api_operation("DELETE", path, options=options, parse=_types.MemoryDeleted.from_api)
         )
 
     def clear(self, **options: Unpack[RequestOptions]) -> MemoryCleared:
@@ -189,7 +196,7 @@ class Memories(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("DELETE", "/memory", options=options, parse=MemoryCleared.from_api)
+            api_operation("DELETE", "/memory", options=options, parse=_types.MemoryCleared.from_api)
         )
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import builtins
 from functools import cached_property
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from typing_extensions import Unpack
 
+from .._lazy import LazyModule
 from .._legacy_api import AsyncModelsCallable, ModelsCallable
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
@@ -17,15 +18,21 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import RequestOptions
-from ..types.models import Model
 from ._params import api_operation, list_of
+
+if TYPE_CHECKING:
+    from ..types import models as _types
+    from ..types.models import Model
+else:
+    # Imported by the first call that needs them: pydantic models (see `llmwise._lazy`).
+    _types = LazyModule("llmwise.types.models")
 
 __all__ = ["Models", "AsyncModels"]
 
 
 def _read_model(entry: Any) -> Model:
     # A catalogue of bare ids (`["gpt-5.2", "auto"]`) is as usable as one of objects.
-    return Model.from_api({"id": entry} if isinstance(entry, str) else entry)
+    return _types.Model.from_api({"id": entry} if isinstance(entry, str) else entry)
 
 
 _parse_models = list_of(_read_model, "models")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 from functools import cached_property
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from typing_extensions import Unpack
 
 from .._base_client import TEXT
+from .._lazy import LazyModule
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
     async_to_raw_response_wrapper,
@@ -18,25 +19,29 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import RequestOptions
-from ..types.optimization import (
-    AlertList,
-    EvaluationResult,
-    OptimizationPolicy,
-    OptimizationReport,
-    PolicyUpdateParams,
-    RegressionSchedule,
-    RegressionScheduleList,
-    RegressionScheduleParams,
-    ReplayResult,
-    SnapshotList,
-    TestRun,
-    TestRunList,
-    TestSuite,
-    TestSuiteList,
-    TestSuiteParams,
-    TestTemplateList,
-)
+from ..types.params import PolicyUpdateParams, RegressionScheduleParams, TestSuiteParams
 from ._params import api_operation, free_form_body, path_param, write_text
+
+if TYPE_CHECKING:
+    from ..types import optimization as _types
+    from ..types.optimization import (
+        AlertList,
+        EvaluationResult,
+        OptimizationPolicy,
+        OptimizationReport,
+        RegressionSchedule,
+        RegressionScheduleList,
+        ReplayResult,
+        SnapshotList,
+        TestRun,
+        TestRunList,
+        TestSuite,
+        TestSuiteList,
+        TestTemplateList,
+    )
+else:
+    # Imported by the first call that needs them: pydantic models (see `llmwise._lazy`).
+    _types = LazyModule("llmwise.types.optimization")
 
 __all__ = [
     "Optimization",
@@ -108,7 +113,7 @@ class AsyncPolicy(AsyncAPIResource):
         """
         return await self._client.request(
             api_operation(
-                "GET", "/optimization/policy", options=options, parse=OptimizationPolicy.from_api
+                "GET", "/optimization/policy", options=options, parse=_types.OptimizationPolicy.from_api
             )
         )
 
@@ -131,7 +136,7 @@ class AsyncPolicy(AsyncAPIResource):
                 "/optimization/policy",
                 body=body,
                 options=options,
-                parse=OptimizationPolicy.from_api,
+                parse=_types.OptimizationPolicy.from_api,
             )
         )
 
@@ -182,7 +187,7 @@ class AsyncTestSuites(AsyncAPIResource):
                 "/optimization/test-suites",
                 query={"limit": limit},
                 options=options,
-                parse=TestSuiteList.from_api,
+                parse=_types.TestSuiteList.from_api,
             )
         )
 
@@ -205,7 +210,7 @@ class AsyncTestSuites(AsyncAPIResource):
                 "/optimization/test-suites",
                 body=body,
                 options=options,
-                parse=TestSuite.from_api,
+                parse=_types.TestSuite.from_api,
             )
         )
 
@@ -220,7 +225,7 @@ class AsyncTestSuites(AsyncAPIResource):
         path = f"/optimization/test-suites/{path_param('suite_id', suite_id)}"
         body, options = free_form_body("optimization.test_suites.update", kwargs, TestSuiteParams)
         return await self._client.request(
-            api_operation("PUT", path, body=body, options=options, parse=TestSuite.from_api)
+            api_operation("PUT", path, body=body, options=options, parse=_types.TestSuite.from_api)
         )
 
     async def run(self, suite_id: str | int, **options: Unpack[RequestOptions]) -> TestRun:
@@ -232,7 +237,7 @@ class AsyncTestSuites(AsyncAPIResource):
         """
         path = f"/optimization/test-suites/{path_param('suite_id', suite_id)}/run"
         return await self._client.request(
-            api_operation("POST", path, body={}, options=options, parse=TestRun.from_api)
+            api_operation("POST", path, body={}, options=options, parse=_types.TestRun.from_api)
         )
 
 
@@ -286,7 +291,7 @@ class AsyncTestRuns(AsyncAPIResource):
                 "/optimization/test-runs",
                 query={"limit": limit},
                 options=options,
-                parse=TestRunList.from_api,
+                parse=_types.TestRunList.from_api,
             )
         )
 
@@ -352,7 +357,7 @@ class AsyncRegressionSchedules(AsyncAPIResource):
                 "/optimization/regression-schedules",
                 query={"limit": limit},
                 options=options,
-                parse=RegressionScheduleList.from_api,
+                parse=_types.RegressionScheduleList.from_api,
             )
         )
 
@@ -376,7 +381,7 @@ class AsyncRegressionSchedules(AsyncAPIResource):
                 "/optimization/regression-schedules",
                 body=body,
                 options=options,
-                parse=RegressionSchedule.from_api,
+                parse=_types.RegressionSchedule.from_api,
             )
         )
 
@@ -393,7 +398,7 @@ class AsyncRegressionSchedules(AsyncAPIResource):
             "optimization.regression_schedules.update", kwargs, RegressionScheduleParams
         )
         return await self._client.request(
-            api_operation("PUT", path, body=body, options=options, parse=RegressionSchedule.from_api)
+            api_operation("PUT", path, body=body, options=options, parse=_types.RegressionSchedule.from_api)
         )
 
     async def run(self, schedule_id: str | int, **options: Unpack[RequestOptions]) -> TestRun:
@@ -405,7 +410,7 @@ class AsyncRegressionSchedules(AsyncAPIResource):
         """
         path = f"/optimization/regression-schedules/{path_param('schedule_id', schedule_id)}/run"
         return await self._client.request(
-            api_operation("POST", path, body={}, options=options, parse=TestRun.from_api)
+            api_operation("POST", path, body={}, options=options, parse=_types.TestRun.from_api)
         )
 
 
@@ -497,7 +502,7 @@ class AsyncOptimization(AsyncAPIResource):
                 "/optimization/report",
                 query=query,
                 options=options,
-                parse=OptimizationReport.from_api,
+                parse=_types.OptimizationReport.from_api,
             )
         )
 
@@ -513,7 +518,7 @@ class AsyncOptimization(AsyncAPIResource):
                 "/optimization/evaluate",
                 body={},
                 options=options,
-                parse=EvaluationResult.from_api,
+                parse=_types.EvaluationResult.from_api,
             )
         )
 
@@ -533,7 +538,7 @@ class AsyncOptimization(AsyncAPIResource):
                 "/optimization/snapshots",
                 query={"limit": limit, "goal": goal},
                 options=options,
-                parse=SnapshotList.from_api,
+                parse=_types.SnapshotList.from_api,
             )
         )
 
@@ -550,7 +555,7 @@ class AsyncOptimization(AsyncAPIResource):
                 "/optimization/alerts",
                 query={"limit": limit},
                 options=options,
-                parse=AlertList.from_api,
+                parse=_types.AlertList.from_api,
             )
         )
 
@@ -567,7 +572,7 @@ class AsyncOptimization(AsyncAPIResource):
         body = {"days": days, "sample_size": sample_size}
         return await self._client.request(
             api_operation(
-                "POST", "/optimization/replay", body=body, options=options, parse=ReplayResult.from_api
+                "POST", "/optimization/replay", body=body, options=options, parse=_types.ReplayResult.from_api
             )
         )
 
@@ -579,7 +584,7 @@ class AsyncOptimization(AsyncAPIResource):
         """
         return await self._client.request(
             api_operation(
-                "GET", "/optimization/test-templates", options=options, parse=TestTemplateList.from_api
+                "GET", "/optimization/test-templates", options=options, parse=_types.TestTemplateList.from_api
             )
         )
 
@@ -635,7 +640,7 @@ class Policy(APIResource):
         """
         return self._client.request(
             api_operation(
-                "GET", "/optimization/policy", options=options, parse=OptimizationPolicy.from_api
+                "GET", "/optimization/policy", options=options, parse=_types.OptimizationPolicy.from_api
             )
         )
 
@@ -658,7 +663,7 @@ class Policy(APIResource):
                 "/optimization/policy",
                 body=body,
                 options=options,
-                parse=OptimizationPolicy.from_api,
+                parse=_types.OptimizationPolicy.from_api,
             )
         )
 
@@ -709,7 +714,7 @@ class TestSuites(APIResource):
                 "/optimization/test-suites",
                 query={"limit": limit},
                 options=options,
-                parse=TestSuiteList.from_api,
+                parse=_types.TestSuiteList.from_api,
             )
         )
 
@@ -732,7 +737,7 @@ class TestSuites(APIResource):
                 "/optimization/test-suites",
                 body=body,
                 options=options,
-                parse=TestSuite.from_api,
+                parse=_types.TestSuite.from_api,
             )
         )
 
@@ -747,7 +752,7 @@ class TestSuites(APIResource):
         path = f"/optimization/test-suites/{path_param('suite_id', suite_id)}"
         body, options = free_form_body("optimization.test_suites.update", kwargs, TestSuiteParams)
         return self._client.request(
-            api_operation("PUT", path, body=body, options=options, parse=TestSuite.from_api)
+            api_operation("PUT", path, body=body, options=options, parse=_types.TestSuite.from_api)
         )
 
     def run(self, suite_id: str | int, **options: Unpack[RequestOptions]) -> TestRun:
@@ -759,7 +764,7 @@ class TestSuites(APIResource):
         """
         path = f"/optimization/test-suites/{path_param('suite_id', suite_id)}/run"
         return self._client.request(
-            api_operation("POST", path, body={}, options=options, parse=TestRun.from_api)
+            api_operation("POST", path, body={}, options=options, parse=_types.TestRun.from_api)
         )
 
 
@@ -813,7 +818,7 @@ class TestRuns(APIResource):
                 "/optimization/test-runs",
                 query={"limit": limit},
                 options=options,
-                parse=TestRunList.from_api,
+                parse=_types.TestRunList.from_api,
             )
         )
 
@@ -879,7 +884,7 @@ class RegressionSchedules(APIResource):
                 "/optimization/regression-schedules",
                 query={"limit": limit},
                 options=options,
-                parse=RegressionScheduleList.from_api,
+                parse=_types.RegressionScheduleList.from_api,
             )
         )
 
@@ -903,7 +908,7 @@ class RegressionSchedules(APIResource):
                 "/optimization/regression-schedules",
                 body=body,
                 options=options,
-                parse=RegressionSchedule.from_api,
+                parse=_types.RegressionSchedule.from_api,
             )
         )
 
@@ -920,7 +925,7 @@ class RegressionSchedules(APIResource):
             "optimization.regression_schedules.update", kwargs, RegressionScheduleParams
         )
         return self._client.request(
-            api_operation("PUT", path, body=body, options=options, parse=RegressionSchedule.from_api)
+            api_operation("PUT", path, body=body, options=options, parse=_types.RegressionSchedule.from_api)
         )
 
     def run(self, schedule_id: str | int, **options: Unpack[RequestOptions]) -> TestRun:
@@ -932,7 +937,7 @@ class RegressionSchedules(APIResource):
         """
         path = f"/optimization/regression-schedules/{path_param('schedule_id', schedule_id)}/run"
         return self._client.request(
-            api_operation("POST", path, body={}, options=options, parse=TestRun.from_api)
+            api_operation("POST", path, body={}, options=options, parse=_types.TestRun.from_api)
         )
 
 
@@ -1024,7 +1029,7 @@ class Optimization(APIResource):
                 "/optimization/report",
                 query=query,
                 options=options,
-                parse=OptimizationReport.from_api,
+                parse=_types.OptimizationReport.from_api,
             )
         )
 
@@ -1040,7 +1045,7 @@ class Optimization(APIResource):
                 "/optimization/evaluate",
                 body={},
                 options=options,
-                parse=EvaluationResult.from_api,
+                parse=_types.EvaluationResult.from_api,
             )
         )
 
@@ -1060,7 +1065,7 @@ class Optimization(APIResource):
                 "/optimization/snapshots",
                 query={"limit": limit, "goal": goal},
                 options=options,
-                parse=SnapshotList.from_api,
+                parse=_types.SnapshotList.from_api,
             )
         )
 
@@ -1077,7 +1082,7 @@ class Optimization(APIResource):
                 "/optimization/alerts",
                 query={"limit": limit},
                 options=options,
-                parse=AlertList.from_api,
+                parse=_types.AlertList.from_api,
             )
         )
 
@@ -1094,7 +1099,7 @@ class Optimization(APIResource):
         body = {"days": days, "sample_size": sample_size}
         return self._client.request(
             api_operation(
-                "POST", "/optimization/replay", body=body, options=options, parse=ReplayResult.from_api
+                "POST", "/optimization/replay", body=body, options=options, parse=_types.ReplayResult.from_api
             )
         )
 
@@ -1106,7 +1111,7 @@ class Optimization(APIResource):
         """
         return self._client.request(
             api_operation(
-                "GET", "/optimization/test-templates", options=options, parse=TestTemplateList.from_api
+                "GET", "/optimization/test-templates", options=options, parse=_types.TestTemplateList.from_api
             )
         )
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from typing_extensions import Unpack
 
+from .._lazy import LazyModule
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
     async_to_raw_response_wrapper,
@@ -16,14 +17,20 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import RequestOptions
-from ..types.settings import (
-    CopilotAnswer,
-    CopilotState,
-    PrivacySettings,
-    ProviderKeyDeleted,
-    ProviderKeyList,
-)
 from ._params import api_operation, path_param
+
+if TYPE_CHECKING:
+    from ..types import settings as _types
+    from ..types.settings import (
+        CopilotAnswer,
+        CopilotState,
+        PrivacySettings,
+        ProviderKeyDeleted,
+        ProviderKeyList,
+    )
+else:
+    # Imported by the first call that needs them: pydantic models (see `llmwise._lazy`).
+    _types = LazyModule("llmwise.types.settings")
 
 __all__ = [
     "Settings",
@@ -61,7 +68,7 @@ class AsyncProviderKeys(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/settings/keys", options=options, parse=ProviderKeyList.from_api)
+            api_operation("GET", "/settings/keys", options=options, parse=_types.ProviderKeyList.from_api)
         )
 
     async def save(self, keys: Mapping[str, str], **options: Unpack[RequestOptions]) -> ProviderKeyList:
@@ -77,7 +84,7 @@ class AsyncProviderKeys(AsyncAPIResource):
                 "/settings/keys",
                 body={"keys": dict(keys)},
                 options=options,
-                parse=ProviderKeyList.from_api,
+                parse=_types.ProviderKeyList.from_api,
             )
         )
 
@@ -90,7 +97,7 @@ class AsyncProviderKeys(AsyncAPIResource):
         """
         path = f"/settings/keys/{path_param('provider', provider)}"
         return await self._client.request(
-            api_operation("DELETE", path, options=options, parse=ProviderKeyDeleted.from_api)
+            api_operation("DELETE", path, options=options, parse=_types.ProviderKeyDeleted.from_api)
         )
 
 
@@ -134,7 +141,7 @@ class AsyncPrivacy(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/settings/privacy", options=options, parse=PrivacySettings.from_api)
+            api_operation("GET", "/settings/privacy", options=options, parse=_types.PrivacySettings.from_api)
         )
 
     async def update(
@@ -162,7 +169,7 @@ class AsyncPrivacy(AsyncAPIResource):
         }
         return await self._client.request(
             api_operation(
-                "PUT", "/settings/privacy", body=body, options=options, parse=PrivacySettings.from_api
+                "PUT", "/settings/privacy", body=body, options=options, parse=_types.PrivacySettings.from_api
             )
         )
 
@@ -205,7 +212,7 @@ class AsyncCopilot(AsyncAPIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return await self._client.request(
-            api_operation("GET", "/settings/copilot", options=options, parse=CopilotState.from_api)
+            api_operation("GET", "/settings/copilot", options=options, parse=_types.CopilotState.from_api)
         )
 
     async def update(
@@ -231,7 +238,7 @@ class AsyncCopilot(AsyncAPIResource):
         }
         return await self._client.request(
             api_operation(
-                "PUT", "/settings/copilot", body=body, options=options, parse=CopilotState.from_api
+                "PUT", "/settings/copilot", body=body, options=options, parse=_types.CopilotState.from_api
             )
         )
 
@@ -258,7 +265,7 @@ class AsyncCopilot(AsyncAPIResource):
                 "/settings/copilot/ask",
                 body=body,
                 options=options,
-                parse=CopilotAnswer.from_api,
+                parse=_types.CopilotAnswer.from_api,
             )
         )
 
@@ -326,7 +333,7 @@ class ProviderKeys(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/settings/keys", options=options, parse=ProviderKeyList.from_api)
+            api_operation("GET", "/settings/keys", options=options, parse=_types.ProviderKeyList.from_api)
         )
 
     def save(self, keys: Mapping[str, str], **options: Unpack[RequestOptions]) -> ProviderKeyList:
@@ -342,7 +349,7 @@ class ProviderKeys(APIResource):
                 "/settings/keys",
                 body={"keys": dict(keys)},
                 options=options,
-                parse=ProviderKeyList.from_api,
+                parse=_types.ProviderKeyList.from_api,
             )
         )
 
@@ -355,7 +362,7 @@ class ProviderKeys(APIResource):
         """
         path = f"/settings/keys/{path_param('provider', provider)}"
         return self._client.request(
-            api_operation("DELETE", path, options=options, parse=ProviderKeyDeleted.from_api)
+            api_operation("DELETE", path, options=options, parse=_types.ProviderKeyDeleted.from_api)
         )
 
 
@@ -399,7 +406,7 @@ class Privacy(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/settings/privacy", options=options, parse=PrivacySettings.from_api)
+            api_operation("GET", "/settings/privacy", options=options, parse=_types.PrivacySettings.from_api)
         )
 
     def update(
@@ -427,7 +434,7 @@ class Privacy(APIResource):
         }
         return self._client.request(
             api_operation(
-                "PUT", "/settings/privacy", body=body, options=options, parse=PrivacySettings.from_api
+                "PUT", "/settings/privacy", body=body, options=options, parse=_types.PrivacySettings.from_api
             )
         )
 
@@ -470,7 +477,7 @@ class Copilot(APIResource):
             **options: Per-call request options (extra_headers, timeout, max_retries, ...).
         """
         return self._client.request(
-            api_operation("GET", "/settings/copilot", options=options, parse=CopilotState.from_api)
+            api_operation("GET", "/settings/copilot", options=options, parse=_types.CopilotState.from_api)
         )
 
     def update(
@@ -496,7 +503,7 @@ class Copilot(APIResource):
         }
         return self._client.request(
             api_operation(
-                "PUT", "/settings/copilot", body=body, options=options, parse=CopilotState.from_api
+                "PUT", "/settings/copilot", body=body, options=options, parse=_types.CopilotState.from_api
             )
         )
 
@@ -523,7 +530,7 @@ class Copilot(APIResource):
                 "/settings/copilot/ask",
                 body=body,
                 options=options,
-                parse=CopilotAnswer.from_api,
+                parse=_types.CopilotAnswer.from_api,
             )
         )
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from typing_extensions import Unpack
 
+from .._lazy import LazyModule
 from .._pagination import AsyncPaginator, Page, paginate
 from .._resource import APIResource, AsyncAPIResource, ResourceView
 from .._response import (
@@ -16,8 +17,14 @@ from .._response import (
     to_streamed_response_wrapper,
 )
 from .._types import RequestOptions
-from ..types.usage import UsageRecord, UsageSummary
 from ._params import api_operation, page_request
+
+if TYPE_CHECKING:
+    from ..types import usage as _types
+    from ..types.usage import UsageRecord, UsageSummary
+else:
+    # Imported by the first call that needs them: pydantic models (see `llmwise._lazy`).
+    _types = LazyModule("llmwise.types.usage")
 
 __all__ = ["Usage", "AsyncUsage"]
 
@@ -52,7 +59,7 @@ class AsyncUsage(AsyncAPIResource):
                 "/usage/summary",
                 query={"days": days},
                 options=options,
-                parse=UsageSummary.from_api,
+                parse=_types.UsageSummary.from_api,
             )
         )
 
@@ -80,7 +87,7 @@ class AsyncUsage(AsyncAPIResource):
         """
         query = {"limit": limit, "offset": offset, "days": days, "mode": mode}
         request = page_request(
-            "/usage/recent", query, options, "usage", UsageRecord.from_api, others=("requests", "recent")
+            "/usage/recent", query, options, "usage", _types.UsageRecord.from_api, others=("requests", "recent")
         )
         return paginate(self._client, request)
 
@@ -133,7 +140,7 @@ class Usage(APIResource):
                 "/usage/summary",
                 query={"days": days},
                 options=options,
-                parse=UsageSummary.from_api,
+                parse=_types.UsageSummary.from_api,
             )
         )
 
@@ -161,7 +168,7 @@ class Usage(APIResource):
         """
         query = {"limit": limit, "offset": offset, "days": days, "mode": mode}
         request = page_request(
-            "/usage/recent", query, options, "usage", UsageRecord.from_api, others=("requests", "recent")
+            "/usage/recent", query, options, "usage", _types.UsageRecord.from_api, others=("requests", "recent")
         )
         return paginate(self._client, request)
 

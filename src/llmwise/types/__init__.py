@@ -1,7 +1,9 @@
 """Response models and request TypedDicts, one module per API area (`types.chat`, ...).
 
 Import from the area's module (`from llmwise.types.chat import ChatCompletion`); the names are
-also reachable here, loaded on first use.
+also reachable here, loaded on first use. The request TypedDicts of every area are defined in
+`llmwise.types.params` (which, unlike the response models, needs no pydantic) and exported by their
+area's module too.
 """
 
 from __future__ import annotations

@@ -15,10 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
-from typing_extensions import Required, TypedDict
-
 from .._models import BaseModel
-from .shared import ErrorDetail, MessageParam, Number, StreamEventBase
+from .params import MultiModelParams  # defined there, without pydantic
+from .shared import ErrorDetail, Number, StreamEventBase
 
 __all__ = [
     "MultiModelParams",
@@ -29,25 +28,6 @@ __all__ = [
     "ModelView",
     "ModelResponse",
 ]
-
-
-class MultiModelParams(TypedDict, total=False):
-    """The body fields compare, blend and judge share (without `stream`, which the method sets)."""
-
-    messages: Required[list[MessageParam]]
-    """The conversation so far, OpenAI-style; every model answers it."""
-    temperature: float
-    """Sampling temperature, 0 to 2."""
-    max_tokens: int
-    """Most tokens each model generates, 1 to 128000."""
-    semantic_memory: bool
-    """Recall relevant past exchanges (server default: true)."""
-    semantic_top_k: int
-    """How many memories to recall, 1 to 12."""
-    semantic_min_score: float
-    """Least similarity (0 to 1) for a memory to be recalled."""
-    conversation_id: str
-    """Attach the exchange to a conversation."""
 
 
 # --- per-model stream events -----------------------------------------------------------------------

@@ -8,9 +8,7 @@ the others are marked *assumed* (no source names blend's stream frames: `phase`,
 
 from __future__ import annotations
 
-from typing import Literal, Optional, Union
-
-from typing_extensions import Required
+from typing import Optional, Union
 
 from .._models import BaseModel
 from ._multi import (
@@ -19,8 +17,8 @@ from ._multi import (
     ModelErrorEvent,
     ModelResponse,
     ModelView,
-    MultiModelParams,
 )
+from .params import BlendCreateParams, BlendStrategy  # defined there, without pydantic
 from .shared import DoneEventBase, Id, Number, UnknownEvent
 
 __all__ = [
@@ -36,25 +34,6 @@ __all__ = [
     "ModelView",
     "source_label",
 ]
-
-BlendStrategy = Literal["consensus", "council", "best_of", "chain", "moa", "self_moa"]
-"""How sources are gathered and merged (contract §3.3)."""
-
-
-class BlendCreateParams(MultiModelParams, total=False):
-    """The body of `POST /blend` (without `stream`, which the method sets)."""
-
-    models: Required[list[str]]
-    """The source models: 2 to 6 distinct ids, or exactly one for `self_moa`."""
-    strategy: BlendStrategy
-    """`consensus` (default), `council`, `best_of`, `chain`, `moa` (layers) or `self_moa` (samples)."""
-    synthesizer: str
-    """The model that writes the final answer (server default: the first source)."""
-    layers: int
-    """`moa` only: rounds of sources, 1 to 3; each round sees the previous round's answers."""
-    samples: int
-    """`self_moa` only: candidates drawn from the one model, 2 to 8."""
-
 
 def source_label(model: str, layer: Optional[int] = None, sample: Optional[int] = None) -> str:
     """The key of a blend source: the model id, `model#layer<k>` (moa) or `model#sample<i>` (self_moa)."""

@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import Literal, Optional, Union
 
 from pydantic import AliasChoices, Field
-from typing_extensions import Required, TypedDict
 
 from .._models import BaseModel
+from .params import ChatCreateParams, RoutingParam  # defined there, without pydantic
 from .shared import (
     DoneEventBase,
     ErrorDetail,
     Id,
-    MessageParam,
     Number,
     StreamEventBase,
     UnknownEvent,
@@ -36,42 +35,6 @@ __all__ = [
     "ChatDoneEvent",
     "ChatStreamEvent",
 ]
-
-
-class RoutingParam(TypedDict, total=False):
-    """Failover (Mesh) routing: backup models tried in order when the primary fails."""
-
-    fallback: list[str]
-    """Ordered backup model ids."""
-    strategy: Literal["rate-limit", "latency", "cost", "round-robin"]
-    """How fallbacks are preferred: `rate-limit`, `latency`, `cost` or `round-robin`."""
-
-
-class ChatCreateParams(TypedDict, total=False):
-    """The body of `POST /chat` (without `stream`, which the method sets)."""
-
-    model: Required[str]
-    """A model id from `client.models.list()`, or `"auto"` for smart routing."""
-    messages: Required[list[MessageParam]]
-    """The conversation so far, OpenAI-style."""
-    temperature: float
-    """Sampling temperature, 0 to 2."""
-    max_tokens: int
-    """Most tokens to generate, 1 to 128000."""
-    cost_saver: bool
-    """Force `auto` routing with the `cost` goal."""
-    optimization_goal: Literal["balanced", "latency", "cost", "reliability"]
-    """What `auto` optimises for: `balanced`, `latency`, `cost` or `reliability`."""
-    semantic_memory: bool
-    """Recall relevant past exchanges (server default: true)."""
-    semantic_top_k: int
-    """How many memories to recall, 1 to 12."""
-    semantic_min_score: float
-    """Least similarity (0 to 1) for a memory to be recalled."""
-    routing: RoutingParam
-    """Failover chain and strategy; turns on Mesh mode."""
-    conversation_id: str
-    """Attach the exchange to a conversation."""
 
 
 class RouteAttempt(BaseModel):

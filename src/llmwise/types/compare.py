@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Literal, Optional, Union
 
-from typing_extensions import Required
-
 from .._models import BaseModel
 from ._multi import (
     ModelChunkEvent,
@@ -18,9 +16,9 @@ from ._multi import (
     ModelErrorEvent,
     ModelResponse,
     ModelView,
-    MultiModelParams,
     by_model,
 )
+from .params import CompareCreateParams  # defined there, without pydantic
 from .shared import DoneEventBase, Id, Number, StreamEventBase, UnknownEvent
 
 __all__ = [
@@ -37,13 +35,6 @@ __all__ = [
     "CompareStreamEvent",
     "ModelView",
 ]
-
-
-class CompareCreateParams(MultiModelParams, total=False):
-    """The body of `POST /compare` (without `stream`, which the method sets)."""
-
-    models: Required[list[str]]
-    """2 to 9 distinct model ids, run concurrently on the same messages."""
 
 
 class ModelStats(BaseModel):

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
-from .chat import RoutingParam
-from .shared import ContentBlockParam, ImageURL, ImageURLBlockParam, MessageParam, TextBlockParam
+from .params import (
+    ContentBlockParam,
+    ImageURL,
+    ImageURLBlockParam,
+    MessageParam,
+    RoutingParam,
+    TextBlockParam,
+)
 
 __all__ = [
     "Role",

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any, Literal, Optional, Union
 
 from pydantic import field_validator
-from typing_extensions import Required
 
 from .._models import BaseModel
 from ._multi import (
@@ -21,9 +20,9 @@ from ._multi import (
     ModelErrorEvent,
     ModelResponse,
     ModelView,
-    MultiModelParams,
     by_model,
 )
+from .params import JudgeCreateParams  # defined there, without pydantic
 from .shared import DoneEventBase, Id, Number, StreamEventBase, UnknownEvent
 
 __all__ = [
@@ -43,17 +42,6 @@ __all__ = [
     "JudgeStreamEvent",
     "ModelView",
 ]
-
-
-class JudgeCreateParams(MultiModelParams, total=False):
-    """The body of `POST /judge` (without `stream`, which the method sets)."""
-
-    contestants: Required[list[str]]
-    """2 to 4 distinct model ids that answer the messages."""
-    judge: Required[str]
-    """The model that ranks the answers; it must not be a contestant."""
-    criteria: list[str]
-    """What the judge weighs, e.g. `["accuracy", "brevity"]` (free-form)."""
 
 
 class JudgeScore(BaseModel):

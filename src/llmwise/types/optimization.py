@@ -10,12 +10,17 @@ else from `data`, `items`, `results`, `entries` or `records`, else from a bare J
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal, Optional, Union
-
-from typing_extensions import TypedDict
+from typing import ClassVar, Optional
 
 from .._listing import ListResponse
 from .._models import BaseModel
+from .params import (  # request types: defined there, without pydantic
+    OptimizationGoal,
+    PolicyUpdateParams,
+    RegressionScheduleParams,
+    TestCaseParam,
+    TestSuiteParams,
+)
 from .shared import Id, Number, Timestamp
 
 __all__ = [
@@ -45,63 +50,6 @@ __all__ = [
     "RegressionSchedule",
     "RegressionScheduleList",
 ]
-
-OptimizationGoal = Literal["balanced", "latency", "cost", "reliability"]
-"""What `auto` routing optimises for."""
-
-
-# --- request bodies --------------------------------------------------------------------------
-# The server's schemas for these bodies are unknown (contract §3.12): these are the documented
-# fields; the methods also pass any other keyword on to the server unchecked.
-
-
-class PolicyUpdateParams(TypedDict, total=False):
-    """Fields of `PUT /optimization/policy` (a partial policy: omitted fields keep their value)."""
-
-    goal: OptimizationGoal
-    """The default goal of `auto` routing."""
-    max_fallbacks: int
-    """0 to 5: how many fallbacks `model="auto"` may fail over to (0 turns failover off)."""
-    allowed_models: list[str]
-    """Only these models may be routed to (empty: all)."""
-    blocked_models: list[str]
-    """These models are never routed to."""
-    max_cost_per_request_usd: float
-    """The most one request may cost, in USD."""
-
-
-class TestCaseParam(TypedDict, total=False):
-    """One prompt of a test suite."""
-
-    prompt: str
-    """The prompt sent to each model."""
-    expected_contains: str
-    """The case passes when the answer contains this text."""
-
-
-class TestSuiteParams(TypedDict, total=False):
-    """Fields of `POST /optimization/test-suites` and `PUT /optimization/test-suites/{suite_id}`."""
-
-    name: str
-    """The suite's name (required to create one)."""
-    description: str
-    """What it checks."""
-    cases: list[TestCaseParam]
-    """The prompts (at least one to create a suite)."""
-    models: list[str]
-    """The models each case runs on."""
-
-
-class RegressionScheduleParams(TypedDict, total=False):
-    """Fields of `POST /optimization/regression-schedules` and `PUT .../{schedule_id}`."""
-
-    suite_id: Union[str, int]
-    """The test suite to run (required to create a schedule): a `TestSuite.id`, sent as given."""
-    cadence: Literal["daily", "weekly"]
-    """How often it runs."""
-    enabled: bool
-    """Whether it runs at all."""
-
 
 # --- responses -------------------------------------------------------------------------------
 

@@ -8,9 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar, Literal, Optional, Union
 
-from typing_extensions import Required, TypedDict
-
 from .._models import BaseModel
+from .params import (  # defined there, without pydantic
+    ContentBlockParam,
+    ImageURL,
+    ImageURLBlockParam,
+    MessageParam,
+    TextBlockParam,
+)
 
 __all__ = [
     "Number",
@@ -42,39 +47,6 @@ ErrorDetail = Union[str, dict[str, Any]]
 Timestamp = datetime
 """A point in time. Read from an ISO 8601 string or from epoch seconds (or milliseconds) as a
 number, whichever the server sends; epoch numbers are UTC. `to_dict()` gives it back as ISO 8601."""
-
-
-class ImageURL(TypedDict):
-    """Where an image is."""
-
-    url: str
-    """An https URL of the image."""
-
-
-class TextBlockParam(TypedDict):
-    """A text part of a message's content."""
-
-    type: Literal["text"]
-    text: str
-
-
-class ImageURLBlockParam(TypedDict):
-    """An image part of a message's content (vision models; `auto` then picks a vision model)."""
-
-    type: Literal["image_url"]
-    image_url: ImageURL
-
-
-ContentBlockParam = Union[TextBlockParam, ImageURLBlockParam]
-
-
-class MessageParam(TypedDict, total=False):
-    """One chat message, OpenAI-style: `{"role": "user", "content": "Hi"}`."""
-
-    role: Required[Literal["system", "user", "assistant"]]
-    """Who speaks: `system`, `user` or `assistant`."""
-    content: Required[Union[str, list[ContentBlockParam]]]
-    """Plain text, or a list of text / image_url blocks."""
 
 
 class StreamEventBase(BaseModel):
