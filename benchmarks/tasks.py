@@ -41,9 +41,6 @@ Call = Callable[[], int]
 AsyncCall = Callable[[], Awaitable[int]]
 Close = Callable[[], Awaitable[None]]
 
-# httpx's default pool (`httpx.AsyncClient()` with no `limits`): what the raw async floor runs on.
-HTTPX_DEFAULT_LIMITS = {"max_connections": 100, "max_keepalive_connections": 20, "keepalive_expiry": 5.0}
-
 
 def _lib(name: str) -> Any:
     """The HTTP library's module: httpx, or httpx2 (imported only when asked for)."""
@@ -89,12 +86,14 @@ def call_floor(url: str, lib: str = "httpx") -> Call:
     return run
 
 
-def _sync_sdk(url: str, lib: str | None, http: Any = None) -> LLMWise:
+def _sync_sdk(url: str, lib: str | None) -> LLMWise:
+    """`LLMWise()` on its own pool: made on httpx, or on `lib` (`http_library="httpx2"`, the SDK's
+    defaults on httpx2, as a user who picks httpx2 gets them)."""
     from llmwise import LLMWise
 
     if lib is None:
         return LLMWise(api_key=API_KEY, base_url=url)
-    return LLMWise(api_key=API_KEY, base_url=url, http_client=_lib(lib).Client(timeout=60) if http is None else http)
+    return LLMWise(api_key=API_KEY, base_url=url, http_library=lib)  # type: ignore[arg-type]
 
 
 def call_llmwise(url: str, lib: str | None = None) -> Call:
@@ -182,14 +181,9 @@ def stream_openai(url: str, pieces: int) -> Call:
 
 def check_stream_text(url: str, pieces: int, lib: str | None = None) -> str:
     """The text llmwise assembles from a stream (the runner checks it against the server's)."""
-    http = None if lib is None else _lib(lib).Client(timeout=60)
-    try:
-        with _sync_sdk(url, lib, http) as client:
-            stream = client.chat.stream(model=MODEL, messages=MESSAGES, max_tokens=pieces)  # type: ignore[arg-type]
-            return stream.get_final_completion().content
-    finally:
-        if http is not None:
-            http.close()  # a pool passed in is the caller's to close
+    with _sync_sdk(url, lib) as client:
+        stream = client.chat.stream(model=MODEL, messages=MESSAGES, max_tokens=pieces)  # type: ignore[arg-type]
+        return stream.get_final_completion().content
 
 
 # --- async: 1,000 requests at concurrency 100 ------------------------------------------------------------
@@ -210,10 +204,11 @@ async def _fan_out(total: int, concurrency: int, one: Callable[[], Awaitable[int
 
 
 def async_floor(url: str, total: int, concurrency: int, lib: str = "httpx") -> tuple[AsyncCall, Close]:
-    """Raw `httpx.AsyncClient` (httpx's default pool: 100 connections, 20 kept alive) + json; or
-    `httpx2.AsyncClient` with those same limits."""
+    """Raw `httpx.AsyncClient` (or `httpx2.AsyncClient`) + json, on a pool with the limits of the
+    SDK's own (1,000 connections, 100 kept alive): with httpx's default (20 kept alive), the floor
+    would reopen connections at 100 in flight and the comparison would favour the SDK."""
     module = _lib(lib)
-    client = module.AsyncClient(timeout=60, limits=module.Limits(**HTTPX_DEFAULT_LIMITS))
+    client = module.AsyncClient(timeout=60, limits=module.Limits(**_sdk_limits()))
     endpoint = f"{url}/api/v1/chat"
     headers = _headers()
 
@@ -228,20 +223,14 @@ def async_floor(url: str, total: int, concurrency: int, lib: str = "httpx") -> t
 
 
 def async_llmwise(url: str, total: int, concurrency: int, lib: str | None = None) -> tuple[AsyncCall, Close]:
-    """`AsyncLLMWise()` on its own pool; or on an `httpx2.AsyncClient` with that pool's limits."""
+    """`AsyncLLMWise()` on its own pool, made on httpx or on `lib` (`http_library="httpx2"`)."""
     from llmwise import AsyncLLMWise
 
     if lib is None:
         client = AsyncLLMWise(api_key=API_KEY, base_url=url)
-        close = client.aclose
     else:
-        module = _lib(lib)
-        http = module.AsyncClient(timeout=60, limits=module.Limits(**_sdk_limits()))
-        client = AsyncLLMWise(api_key=API_KEY, base_url=url, http_client=http)
-
-        async def close() -> None:
-            await client.aclose()
-            await http.aclose()  # a pool passed in is the caller's to close
+        client = AsyncLLMWise(api_key=API_KEY, base_url=url, http_library=lib)  # type: ignore[arg-type]
+    close = client.aclose
 
     async def one() -> int:
         answer = await client.chat.create(model=MODEL, messages=MESSAGES, max_tokens=CALL_PIECES)  # type: ignore[arg-type]
