@@ -286,7 +286,14 @@ def bench_import(cfg: Config, results: Results, missing: list[str]) -> None:
     statements = {
         k: v for k, v in import_statements(cfg.import_everything).items() if not any(m in v[0] for m in missing)
     }
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LLMWISE_", "OPENAI_", "ANTHROPIC_"))}
+    # Without PYTHONDONTWRITEBYTECODE (set on some machines): the warm-up must leave .pyc files, as
+    # pip leaves them for an installed package; else an editable checkout compiles every module of
+    # llmwise on every import, a cost no installed llmwise (nor httpx or pydantic) pays.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("LLMWISE_", "OPENAI_", "ANTHROPIC_")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
 
     def run(code: str) -> float:
         start = time.perf_counter()
