@@ -306,3 +306,58 @@ def test_the_http_library_is_named_in_one_module_only() -> None:
             if any(name.split(".")[0] in ("httpx", "httpx2", "httpcore", "httpcore2") for name in names):
                 offenders.append(f"{rel}:{node.lineno}")
     assert offenders == []
+
+
+# --- the sandbox in-process, for an httpx2 client -------------------------------------------------
+
+
+def test_the_sandbox_answers_an_httpx2_client_in_process(mode: str, sleeps: list[float]) -> None:
+    from llmwise.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    if mode == "sync":
+        http: Any = httpx2.Client(transport=sandbox.transport("httpx2"))
+        client: Any = LLMWise(KEY, base_url="http://sandbox/api/v1", http_client=http)
+    else:
+        http = httpx2.AsyncClient(transport=sandbox.async_transport("httpx2"))
+        client = AsyncLLMWise(KEY, base_url="http://sandbox/api/v1", http_client=http)
+    assert chat(client).content
+    events, error, stream = collect_stream(client, model="gpt-5.2", messages=MSG)
+    assert error is None and len(events) > 2 and stream.text
+    # A cut connection is httpx2's own RemoteProtocolError inside, an IncompleteStreamError outside.
+    sandbox.cut_stream(after_events=2)
+    events, error, stream = collect_stream(client, model="gpt-5.2", messages=MSG)
+    assert isinstance(error, IncompleteStreamError), repr(error)
+    assert isinstance(error.__cause__, httpx2.RemoteProtocolError)
+    assert len(events) == 2 and error.partial_text == stream.text != ""
+    # A retried 503 comes back through the same transport.
+    sandbox.server_error(503, times=1)
+    assert chat(client).content and len(sleeps) == 1
+    assert [r.status for r in sandbox.requests][-2:] == [503, 200]
+
+
+def test_the_sandbox_transport_refuses_an_unknown_library() -> None:
+    from llmwise.sandbox import Sandbox
+
+    with pytest.raises(ValueError, match="library must be 'httpx' or 'httpx2', got 'requests'"):
+        Sandbox().transport("requests")  # type: ignore[call-overload]
+
+
+def test_a_0_1_style_injected_httpx2_client_supplies_url_and_key(mode: str) -> None:
+    # 0.1's `client=` (deprecated) with an httpx2 client: its base URL and Authorization header are
+    # the configuration, as with an httpx one.
+    from llmwise.sandbox import Sandbox
+
+    sandbox = Sandbox()
+    headers = {"Authorization": f"Bearer {KEY}"}
+    if mode == "sync":
+        http: Any = httpx2.Client(transport=sandbox.transport("httpx2"), base_url="http://sandbox/api/v1", headers=headers)
+    else:
+        http = httpx2.AsyncClient(
+            transport=sandbox.async_transport("httpx2"), base_url="http://sandbox/api/v1", headers=headers
+        )
+    cls: Any = LLMWise if mode == "sync" else AsyncLLMWise
+    with pytest.warns(DeprecationWarning):
+        client = cls(client=http)
+    assert (client.api_key, client.base_url) == (KEY, "http://sandbox/api/v1")
+    assert run(client.keys.info()).has_key is True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
 # Endpoint modules register their routes when imported: adding an endpoint module is one line here.
 from . import _account, _control, _drift, _mesh, _orchestration, _structured  # noqa: F401
@@ -40,6 +40,7 @@ from ._text import model_text, reading_messages
 
 if TYPE_CHECKING:
     import httpx
+    import httpx2
 
     from ._server import SandboxServer
 
@@ -153,17 +154,30 @@ class Sandbox:
         )
         return self.handle(request)
 
-    def transport(self) -> httpx.BaseTransport:
-        """An httpx transport answering from this sandbox: ``httpx.Client(transport=sb.transport())``."""
+    @overload
+    def transport(self, library: Literal["httpx"] = ...) -> httpx.BaseTransport: ...
+    @overload
+    def transport(self, library: Literal["httpx2"]) -> httpx2.BaseTransport: ...
+    def transport(self, library: Literal["httpx", "httpx2"] = "httpx") -> httpx.BaseTransport | httpx2.BaseTransport:
+        """An httpx transport answering from this sandbox: ``httpx.Client(transport=sb.transport())``.
+
+        ``library="httpx2"``: one for an ``httpx2.Client`` (answers in httpx2's classes).
+        """
         from ._transport import SandboxTransport
 
-        return SandboxTransport(self)
+        return cast("httpx.BaseTransport", SandboxTransport(self, library))
 
-    def async_transport(self) -> httpx.AsyncBaseTransport:
+    @overload
+    def async_transport(self, library: Literal["httpx"] = ...) -> httpx.AsyncBaseTransport: ...
+    @overload
+    def async_transport(self, library: Literal["httpx2"]) -> httpx2.AsyncBaseTransport: ...
+    def async_transport(
+        self, library: Literal["httpx", "httpx2"] = "httpx"
+    ) -> httpx.AsyncBaseTransport | httpx2.AsyncBaseTransport:
         """The async twin of :meth:`transport` (works under asyncio and trio)."""
         from ._transport import AsyncSandboxTransport
 
-        return AsyncSandboxTransport(self)
+        return cast("httpx.AsyncBaseTransport", AsyncSandboxTransport(self, library))
 
     def client(self, *, base_url: str = DEFAULT_BASE_URL, **kwargs: Any) -> httpx.Client:
         """An ``httpx.Client`` wired to :meth:`transport`, with the base URL and a valid API key set."""

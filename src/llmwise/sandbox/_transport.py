@@ -2,14 +2,17 @@
 
 Streams are real incremental byte streams that sleep between frames, so client code sees the same
 timing and the same failure (``httpx.RemoteProtocolError`` on a cut connection) as over the network.
+The same transports serve an httpx2 client (``library="httpx2"``), answering in httpx2's classes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
+import importlib
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -44,69 +47,97 @@ def _to_sandbox(request: httpx.Request, body: bytes) -> SandboxRequest:
     )
 
 
-class _SyncFrameStream(httpx.SyncByteStream):
-    def __init__(self, frames: Sequence[StreamFrame], request: httpx.Request) -> None:
+class _FrameStream:
+    """A streamed body of sandbox frames, sleeping between them and cutting where told.
+
+    Made per HTTP library (`_frame_stream`): a response checks that its body is a byte stream of
+    its own library (httpx or httpx2).
+    """
+
+    def __init__(
+        self, frames: Sequence[StreamFrame], request: httpx.Request, cut: type[httpx.RemoteProtocolError]
+    ) -> None:
         self._frames = frames
         self._request = request
+        self._cut = cut
 
     def __iter__(self) -> Iterator[bytes]:
         for frame in self._frames:
             if frame.delay > 0:
                 time.sleep(frame.delay)
             if frame.cut:
-                raise httpx.RemoteProtocolError(CUT_MESSAGE, request=self._request)
+                raise self._cut(CUT_MESSAGE, request=self._request)
             yield frame.data
-
-
-class _AsyncFrameStream(httpx.AsyncByteStream):
-    def __init__(self, frames: Sequence[StreamFrame], request: httpx.Request) -> None:
-        self._frames = frames
-        self._request = request
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         for frame in self._frames:
             await _async_sleep(frame.delay)
             if frame.cut:
-                raise httpx.RemoteProtocolError(CUT_MESSAGE, request=self._request)
+                raise self._cut(CUT_MESSAGE, request=self._request)
             yield frame.data
 
 
-def _response(
-    result: SandboxResponse,
-    request: httpx.Request,
-    stream: httpx.SyncByteStream | httpx.AsyncByteStream | None,
-) -> httpx.Response:
-    if stream is None:
-        return httpx.Response(result.status, headers=result.headers, content=result.body, request=request)
-    return httpx.Response(result.status, headers=result.headers, stream=stream, request=request)
+@functools.cache
+def _frame_stream(lib: Any) -> type[_FrameStream]:
+    return type("FrameStream", (_FrameStream, lib.SyncByteStream, lib.AsyncByteStream), {})
 
 
-class SandboxTransport(httpx.BaseTransport):
-    """A sync httpx transport answering from a :class:`~llmwise.sandbox.Sandbox`."""
+def _library(name: str) -> Any:
+    if name not in ("httpx", "httpx2"):
+        raise ValueError(f"library must be 'httpx' or 'httpx2', got {name!r}")
+    return importlib.import_module(name)
 
-    def __init__(self, sandbox: Sandbox) -> None:
+
+class _Answers:
+    def __init__(self, sandbox: Sandbox, library: str) -> None:
         self.sandbox = sandbox
+        self._lib = _library(library)
+
+    def _response(self, result: SandboxResponse, request: httpx.Request, streamed: bool) -> httpx.Response:
+        lib = self._lib
+        if not streamed:
+            response: httpx.Response = lib.Response(
+                result.status, headers=result.headers, content=result.body, request=request
+            )
+            return response
+        assert result.frames is not None
+        stream = _frame_stream(lib)(result.frames, request, lib.RemoteProtocolError)
+        response = lib.Response(result.status, headers=result.headers, stream=stream, request=request)
+        return response
+
+
+class SandboxTransport(_Answers, httpx.BaseTransport):
+    """A sync httpx transport answering from a :class:`~llmwise.sandbox.Sandbox`.
+
+    ``library="httpx2"``: one for an ``httpx2.Client`` (it answers with httpx2's responses).
+    """
+
+    def __init__(self, sandbox: Sandbox, library: str = "httpx") -> None:
+        super().__init__(sandbox, library)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Answer ``request`` (sleeping as the sandbox's latency says)."""
         result = self.sandbox.handle(_to_sandbox(request, request.read()))
         if result.frames is not None:
-            return _response(result, request, _SyncFrameStream(result.frames, request))
+            return self._response(result, request, True)
         if result.delay > 0:
             time.sleep(result.delay)
-        return _response(result, request, None)
+        return self._response(result, request, False)
 
 
-class AsyncSandboxTransport(httpx.AsyncBaseTransport):
-    """An async httpx transport answering from a :class:`~llmwise.sandbox.Sandbox` (asyncio or trio)."""
+class AsyncSandboxTransport(_Answers, httpx.AsyncBaseTransport):
+    """An async httpx transport answering from a :class:`~llmwise.sandbox.Sandbox` (asyncio or trio).
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
+    ``library="httpx2"``: one for an ``httpx2.AsyncClient``.
+    """
+
+    def __init__(self, sandbox: Sandbox, library: str = "httpx") -> None:
+        super().__init__(sandbox, library)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Answer ``request`` (sleeping as the sandbox's latency says)."""
         result = self.sandbox.handle(_to_sandbox(request, await request.aread()))
         if result.frames is not None:
-            return _response(result, request, _AsyncFrameStream(result.frames, request))
+            return self._response(result, request, True)
         await _async_sleep(result.delay)
-        return _response(result, request, None)
+        return self._response(result, request, False)
