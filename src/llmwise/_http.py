@@ -139,8 +139,6 @@ class Library:
         self.AsyncClient: type[httpx.AsyncClient] = module.AsyncClient
         self.Timeout: type[httpx.Timeout] = module.Timeout
         self.Limits: type[httpx.Limits] = module.Limits
-        self.Response: type[httpx.Response] = module.Response
-        self.Headers: type[httpx.Headers] = module.Headers
         self.deadline_stream: type[DeadlineStream] = type(
             "DeadlineStream", (DeadlineStream, module.SyncByteStream, module.AsyncByteStream), {"__slots__": ()}
         )

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from .._http import LIBRARY_NAMES, library
 from ._http import SandboxRequest, SandboxResponse, StreamFrame
 
 if TYPE_CHECKING:
@@ -83,9 +83,10 @@ def _frame_stream(lib: Any) -> type[_FrameStream]:
 
 
 def _library(name: str) -> Any:
-    if name not in ("httpx", "httpx2"):
+    if name not in LIBRARY_NAMES:
         raise ValueError(f"library must be 'httpx' or 'httpx2', got {name!r}")
-    return importlib.import_module(name)
+    # The SDK's own registry: imported once, and the SDK then catches this library's errors too.
+    return library(name).module
 
 
 class _Answers:
